@@ -1,0 +1,187 @@
+package dev.botfleet.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.List;
+
+/** Desired state of an LLMBot: one Poe server bot answering from an LLMProvider. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "!has(self.fallbacks) || self.fallbacks.all(f, f.providerRef.name != self.providerRef.name"
+                + " || (has(f.model) ? f.model : '') != (has(self.model) ? self.model : ''))",
+        message = "a fallback must differ from the primary providerRef and model",
+        fieldPath = ".fallbacks",
+        reason = "FieldValueDuplicate")
+@ValidationRule(
+        value = "!has(self.fallbacks) || self.fallbacks.all(f, self.fallbacks.exists_one(g,"
+                + " g.providerRef.name == f.providerRef.name"
+                + " && (has(g.model) ? g.model : '') == (has(f.model) ? f.model : '')))",
+        message = "fallbacks must not repeat the same providerRef and model",
+        fieldPath = ".fallbacks",
+        reason = "FieldValueDuplicate")
+public class LLMBotSpec {
+
+    public static final String DEFAULT_RUNTIME = "default";
+
+    @Required
+    @JsonPropertyDescription("LLMProvider that answers this bot, in the same namespace.")
+    private ProviderRef providerRef;
+
+    @Size(min = 1, max = 256)
+    @JsonPropertyDescription("Model to ask the provider for. Default: the provider's defaultModel. Must be in the "
+            + "provider's models when that list is set.")
+    private String model;
+
+    @Size(max = 100000)
+    @JsonPropertyDescription("Instructions sent to the model as the first (system) message of every conversation.")
+    private String systemPrompt;
+
+    @Min(0)
+    @Max(2)
+    @JsonPropertyDescription("Sampling temperature, 0 to 2: lower is more deterministic. Default: the provider's.")
+    private Double temperature;
+
+    @JsonPropertyDescription("Whether a temperature sent by Poe with the query overrides spec.temperature. "
+            + "Default false.")
+    private Boolean allowRequestTemperature;
+
+    @Min(1)
+    @JsonPropertyDescription("Upper bound on tokens generated per answer, 1 or more. Default: the provider's.")
+    private Integer maxTokens;
+
+    @Size(max = 1000)
+    @JsonPropertyDescription("A short description of the bot, listed by the runtime's GET /bots.")
+    private String description;
+
+    @JsonPropertyDescription("Secret key holding the bot's Poe access key; Poe's calls must carry it as "
+            + "'Authorization: Bearer <key>'. Without it the bot accepts every caller.")
+    private SecretKeyRef accessKeySecretRef;
+
+    @JsonPropertyDescription("What the bot announces to Poe in its settings response and answers.")
+    private PoeSettings poe;
+
+    @JsonPropertyDescription("What the bot answers to the message '/botinfo'.")
+    private BotInfo botInfo;
+
+    @Size(max = 8)
+    @JsonPropertyDescription("Providers and models tried in order when the primary fails before the first token "
+            + "(after its retries). At most 8, none repeating the primary or each other.")
+    private List<Fallback> fallbacks;
+
+    @Default(DEFAULT_RUNTIME)
+    @Pattern(Validation.RUNTIME_GROUP)
+    @Size(min = 1, max = Validation.RUNTIME_GROUP_MAX_LENGTH)
+    @JsonPropertyDescription("Runtime group: bots of one namespace with the same group share a Deployment, "
+            + "Service and ConfigMap named botfleet-<group>. Lower-case letters, digits and '-', starting with a "
+            + "letter, at most 54 characters. Default 'default'.")
+    private String runtime;
+
+    public ProviderRef getProviderRef() {
+        return providerRef;
+    }
+
+    public void setProviderRef(ProviderRef providerRef) {
+        this.providerRef = providerRef;
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public String getSystemPrompt() {
+        return systemPrompt;
+    }
+
+    public void setSystemPrompt(String systemPrompt) {
+        this.systemPrompt = systemPrompt;
+    }
+
+    public Double getTemperature() {
+        return temperature;
+    }
+
+    public void setTemperature(Double temperature) {
+        this.temperature = temperature;
+    }
+
+    public Boolean getAllowRequestTemperature() {
+        return allowRequestTemperature;
+    }
+
+    public void setAllowRequestTemperature(Boolean allowRequestTemperature) {
+        this.allowRequestTemperature = allowRequestTemperature;
+    }
+
+    public Integer getMaxTokens() {
+        return maxTokens;
+    }
+
+    public void setMaxTokens(Integer maxTokens) {
+        this.maxTokens = maxTokens;
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    public void setDescription(String description) {
+        this.description = description;
+    }
+
+    public SecretKeyRef getAccessKeySecretRef() {
+        return accessKeySecretRef;
+    }
+
+    public void setAccessKeySecretRef(SecretKeyRef accessKeySecretRef) {
+        this.accessKeySecretRef = accessKeySecretRef;
+    }
+
+    public PoeSettings getPoe() {
+        return poe;
+    }
+
+    public void setPoe(PoeSettings poe) {
+        this.poe = poe;
+    }
+
+    public BotInfo getBotInfo() {
+        return botInfo;
+    }
+
+    public void setBotInfo(BotInfo botInfo) {
+        this.botInfo = botInfo;
+    }
+
+    public List<Fallback> getFallbacks() {
+        return fallbacks;
+    }
+
+    public void setFallbacks(List<Fallback> fallbacks) {
+        this.fallbacks = fallbacks;
+    }
+
+    public String getRuntime() {
+        return runtime;
+    }
+
+    public void setRuntime(String runtime) {
+        this.runtime = runtime;
+    }
+
+    /** The runtime group with its default applied (manifests read outside a cluster are not defaulted). */
+    public String effectiveRuntime() {
+        return runtime == null ? DEFAULT_RUNTIME : runtime;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.botfleet.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Observed state of an LLMBot. */
+public class LLMBotStatus extends ResourceStatus {
+
+    @JsonPropertyDescription("Runtime group serving the bot.")
+    private String runtime;
+
+    @JsonPropertyDescription("In-cluster URL of the bot's Poe endpoint, "
+            + "http://botfleet-<group>.<namespace>.svc/bots/<name>.")
+    private String endpoint;
+
+    public String getRuntime() {
+        return runtime;
+    }
+
+    public void setRuntime(String runtime) {
+        this.runtime = runtime;
+    }
+
+    public String getEndpoint() {
+        return endpoint;
+    }
+
+    public void setEndpoint(String endpoint) {
+        this.endpoint = endpoint;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.botfleet.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Desired state of an LLMProvider: one OpenAI-compatible endpoint. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "!has(self.models) || size(self.models) == 0 || self.defaultModel in self.models",
+        message = "defaultModel must be one of models when models is set",
+        fieldPath = ".defaultModel",
+        reason = "FieldValueInvalid")
+@ValidationRule(
+        value = "!has(self.headers) || !['authorization', 'Authorization', 'AUTHORIZATION', 'api-key', 'Api-Key',"
+                + " 'x-api-key', 'X-Api-Key', 'X-API-Key'].exists(k, k in self.headers)",
+        message = "credentials do not belong in headers (they are stored in plain text); use apiKeySecretRef",
+        fieldPath = ".headers",
+        reason = "FieldValueForbidden")
+public class LLMProviderSpec {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_RETRIES = 2;
+
+    @Required
+    @Pattern(Validation.HTTP_URL)
+    @Size(max = 2048)
+    @JsonPropertyDescription("Base URL of the OpenAI-compatible API, up to but excluding /chat/completions, "
+            + "for example https://api.openai.com/v1. Must start with http:// or https://.")
+    private String baseUrl;
+
+    @JsonPropertyDescription("Secret key holding the API key, sent as 'Authorization: Bearer <key>'. "
+            + "Omit it for local servers (Ollama, vLLM) that need no key.")
+    private SecretKeyRef apiKeySecretRef;
+
+    @Pattern(Validation.HTTP_HEADER_NAME)
+    @Size(min = 1, max = 64)
+    @JsonPropertyDescription("HTTP header that carries the API key. Default Authorization, with the key sent as "
+            + "'Bearer <key>'; any other header, such as Azure OpenAI's api-key, carries the bare key.")
+    private String apiKeyHeader;
+
+    @Required
+    @Size(min = 1, max = 256)
+    @JsonPropertyDescription("Model used by bots that do not name one, for example gpt-4o-mini. Must not be empty.")
+    private String defaultModel;
+
+    @Size(max = 256)
+    @JsonPropertyDescription("Allow-list of models that bots may use with this provider. Empty or absent allows any "
+            + "model. When set, defaultModel must be in it.")
+    private List<String> models;
+
+    @Pattern(Validation.DURATION)
+    @Size(max = 32)
+    @JsonPropertyDescription("Time allowed for one upstream request, including the whole streamed answer, as a "
+            + "duration such as 30s, 2m or 1m30s. Default 60s.")
+    private String timeout;
+
+    @Size(max = 256)
+    @JsonPropertyDescription("OpenAI organization id, sent as the OpenAI-Organization header.")
+    private String organization;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Extra non-secret HTTP headers sent with every request, for example "
+            + "anthropic-version. Credentials are refused here: use apiKeySecretRef.")
+    private Map<String, String> headers;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Extra query parameters added to every request URL, for example Azure OpenAI's "
+            + "api-version.")
+    private Map<String, String> queryParams;
+
+    @Min(0)
+    @Max(10)
+    @JsonPropertyDescription("How often a failed request (408, 429, 5xx, timeout, connection failure) is retried "
+            + "with backoff before the first token, 0 to 10. Default 2.")
+    private Integer maxRetries;
+
+    public String getBaseUrl() {
+        return baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public SecretKeyRef getApiKeySecretRef() {
+        return apiKeySecretRef;
+    }
+
+    public void setApiKeySecretRef(SecretKeyRef apiKeySecretRef) {
+        this.apiKeySecretRef = apiKeySecretRef;
+    }
+
+    public String getApiKeyHeader() {
+        return apiKeyHeader;
+    }
+
+    public void setApiKeyHeader(String apiKeyHeader) {
+        this.apiKeyHeader = apiKeyHeader;
+    }
+
+    public String getDefaultModel() {
+        return defaultModel;
+    }
+
+    public void setDefaultModel(String defaultModel) {
+        this.defaultModel = defaultModel;
+    }
+
+    public List<String> getModels() {
+        return models;
+    }
+
+    public void setModels(List<String> models) {
+        this.models = models;
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+
+    public String getOrganization() {
+        return organization;
+    }
+
+    public void setOrganization(String organization) {
+        this.organization = organization;
+    }
+
+    public Map<String, String> getHeaders() {
+        return headers;
+    }
+
+    public void setHeaders(Map<String, String> headers) {
+        this.headers = headers;
+    }
+
+    public Map<String, String> getQueryParams() {
+        return queryParams;
+    }
+
+    public void setQueryParams(Map<String, String> queryParams) {
+        this.queryParams = queryParams;
+    }
+
+    public Integer getMaxRetries() {
+        return maxRetries;
+    }
+
+    public void setMaxRetries(Integer maxRetries) {
+        this.maxRetries = maxRetries;
+    }
+
+    /** The timeout with its default applied. */
+    public Duration effectiveTimeout() {
+        return timeout == null ? DEFAULT_TIMEOUT : Durations.parse(timeout);
+    }
+
+    /** The retry count with its default applied. */
+    public int effectiveMaxRetries() {
+        return maxRetries == null ? DEFAULT_MAX_RETRIES : maxRetries;
+    }
+
+    /** Whether a bot may use {@code model} with this provider. */
+    public boolean allowsModel(String model) {
+        return models == null || models.isEmpty() || models.contains(model);
+    }
+}

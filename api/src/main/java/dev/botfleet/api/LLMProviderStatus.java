@@ -1,0 +1,5 @@
+package dev.botfleet.api;
+
+/** Observed state of an LLMProvider. */
+public class LLMProviderStatus extends ResourceStatus {
+}
