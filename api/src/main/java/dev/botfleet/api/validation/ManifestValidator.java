@@ -1,0 +1,167 @@
+package dev.botfleet.api.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks botfleet manifests offline against the generated CRDs the way the API server does: the OpenAPI schema
+ * (types, required fields, ranges, patterns, enums), unknown fields (as {@code kubectl apply} refuses them), and
+ * the CEL rules in {@code x-kubernetes-validations}. Every violation names its field.
+ */
+public final class ManifestValidator {
+
+    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final Set<String> OBJECT_FIELDS = Set.of("apiVersion", "kind", "metadata");
+    private static final List<Class<? extends HasMetadata>> KINDS = List.of(LLMProvider.class, LLMBot.class);
+
+    private final Map<String, Crd> crds;
+    private final CelRules cel = new CelRules();
+
+    private ManifestValidator(Map<String, Crd> crds) {
+        this.crds = crds;
+    }
+
+    /** A validator for the CRDs generated into the api jar. */
+    public static ManifestValidator forBotfleetCrds() {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+        Map<String, Crd> crds = new java.util.HashMap<>();
+        for (Class<? extends HasMetadata> kind : KINDS) {
+            String plural = HasMetadata.getPlural(kind);
+            String resource = "/META-INF/fabric8/" + plural + "." + HasMetadata.getGroup(kind) + "-v1.yml";
+            JsonNode crd = read(resource);
+            JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+            crds.put(HasMetadata.getKind(kind), new Crd(schema, registry.getSchema(schema)));
+        }
+        return new ManifestValidator(Map.copyOf(crds));
+    }
+
+    /** Whether this validator knows the document's kind; other kinds are not botfleet's to judge. */
+    public boolean handles(JsonNode document) {
+        return crds.containsKey(document.path("kind").asText());
+    }
+
+    public List<Violation> validate(JsonNode document) {
+        Crd crd = crds.get(document.path("kind").asText());
+        if (crd == null) {
+            return List.of();
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (Error error : crd.schema().validate(document)) {
+            violations.add(violation(error));
+        }
+        unknownFields(crd.openApi(), document, "", violations);
+        if (violations.isEmpty()) {
+            celRules(crd.openApi(), document, "", violations);
+        }
+        return violations;
+    }
+
+    private static Violation violation(Error error) {
+        String location = field(error.getInstanceLocation().toString());
+        if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
+            String field = location.isEmpty() ? error.getProperty() : location + "." + error.getProperty();
+            return new Violation(field, "Required value");
+        }
+        String message = error.getMessage();
+        int colon = message.indexOf(": ");
+        if (message.startsWith("$") && colon > 0) {
+            message = message.substring(colon + 2);
+        }
+        return new Violation(location.isEmpty() ? "<root>" : location, message);
+    }
+
+    /** {@code $.spec.fallbacks[0].model} or {@code /spec/...} as {@code spec.fallbacks[0].model}. */
+    private static String field(String location) {
+        if (location.startsWith("$")) {
+            return location.replaceFirst("^\\$\\.?", "");
+        }
+        return location.replaceFirst("^/", "").replace('/', '.');
+    }
+
+    private static void unknownFields(JsonNode schema, JsonNode value, String path, List<Violation> violations) {
+        if (schema == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+            return;
+        }
+        if (value.isObject()) {
+            JsonNode properties = schema.get("properties");
+            JsonNode additional = schema.get("additionalProperties");
+            Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (path.isEmpty() && OBJECT_FIELDS.contains(field.getKey())) {
+                    continue;
+                }
+                if (properties != null && properties.has(field.getKey())) {
+                    unknownFields(properties.get(field.getKey()), field.getValue(), fieldPath, violations);
+                } else if (additional != null && additional.isObject()) {
+                    unknownFields(additional, field.getValue(), fieldPath, violations);
+                } else if (properties != null) {
+                    violations.add(new Violation(fieldPath, "unknown field \"" + fieldPath + "\""));
+                }
+            }
+        } else if (value.isArray() && schema.has("items")) {
+            for (int i = 0; i < value.size(); i++) {
+                unknownFields(schema.get("items"), value.get(i), path + "[" + i + "]", violations);
+            }
+        }
+    }
+
+    private void celRules(JsonNode schema, JsonNode value, String path, List<Violation> violations) {
+        if (schema == null || value == null || value.isNull()) {
+            return;
+        }
+        for (JsonNode rule : schema.path("x-kubernetes-validations")) {
+            Optional<Boolean> holds = cel.holds(rule.path("rule").asText(), value);
+            if (holds.isPresent() && !holds.get()) {
+                String fieldPath = path + rule.path("fieldPath").asText("");
+                violations.add(new Violation(fieldPath, rule.path("message").asText("failed rule: "
+                        + rule.path("rule").asText())));
+            }
+        }
+        if (value.isObject()) {
+            schema.path("properties").fields().forEachRemaining(property -> {
+                if (value.has(property.getKey())) {
+                    String fieldPath = path.isEmpty() ? property.getKey() : path + "." + property.getKey();
+                    celRules(property.getValue(), value.get(property.getKey()), fieldPath, violations);
+                }
+            });
+        } else if (value.isArray() && schema.has("items")) {
+            for (int i = 0; i < value.size(); i++) {
+                celRules(schema.get("items"), value.get(i), path + "[" + i + "]", violations);
+            }
+        }
+    }
+
+    private static JsonNode read(String resource) {
+        try (InputStream in = ManifestValidator.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("CRD " + resource + " is missing from the classpath");
+            }
+            return YAML.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Crd(JsonNode openApi, Schema schema) {
+    }
+}

@@ -1,0 +1,128 @@
+package dev.botfleet.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.botfleet.api.validation.ManifestValidator;
+import dev.botfleet.api.validation.Violation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.DynamicTest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Manifests checked against the generated CRD schemas and CEL rules, as the API server would check them. */
+class ManifestValidationTest {
+
+    private static final String EXPECTED_FIELD = "test.botfleet.dev/expected-field";
+
+    private final ManifestValidator validator = ManifestValidator.forBotfleetCrds();
+
+    @TestFactory
+    Stream<DynamicTest> everyExampleIsAccepted() throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(TestPaths.examplesDir())) {
+            files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).as("example manifests").hasSizeGreaterThanOrEqualTo(8);
+        return files.stream().flatMap(file -> Manifests.read(file).stream()
+                .filter(validator::handles)
+                .map(document -> DynamicTest.dynamicTest(
+                        TestPaths.examplesDir().relativize(file) + " " + document.at("/metadata/name").asText(),
+                        () -> assertThat(validator.validate(document)).isEmpty())));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyBadManifestIsRefusedNamingItsField() throws IOException {
+        List<JsonNode> documents;
+        try (InputStream in = getClass().getResourceAsStream("/bad-manifests.yaml")) {
+            documents = Manifests.read(in);
+        }
+        assertThat(documents).as("bad manifests in the table").hasSizeGreaterThanOrEqualTo(15);
+        return documents.stream().map(document -> {
+            String name = document.at("/metadata/name").asText();
+            String field = document.at("/metadata/annotations").path(EXPECTED_FIELD).asText();
+            return DynamicTest.dynamicTest(name + " is refused at " + field, () -> {
+                List<Violation> violations = validator.validate(document);
+                assertThat(violations).as("violations of %s", name)
+                        .isNotEmpty()
+                        .anySatisfy(v -> assertThat(v.field()).isEqualTo(field));
+            });
+        });
+    }
+
+    @Test
+    void violationMessagesSayWhatIsWrong() {
+        JsonNode bot = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: b}
+                spec:
+                  providerRef: {name: openai}
+                  temperature: 3
+                """);
+        assertThat(validator.validate(bot)).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("spec.temperature");
+            assertThat(v.message()).contains("2");
+        });
+    }
+
+    @Test
+    void celRulesAreCheckedOnceTheSchemaPasses() {
+        JsonNode bot = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: b}
+                spec:
+                  providerRef: {name: openai}
+                  fallbacks:
+                    - providerRef: {name: openai}
+                """);
+        assertThat(validator.validate(bot)).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("spec.fallbacks");
+            assertThat(v.message()).isEqualTo("a fallback must differ from the primary providerRef and model");
+        });
+    }
+
+    @Test
+    void aFallbackToTheSameProviderWithAnotherModelIsAccepted() {
+        JsonNode bot = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: b}
+                spec:
+                  providerRef: {name: openai}
+                  model: gpt-4o
+                  fallbacks:
+                    - providerRef: {name: openai}
+                      model: gpt-4o-mini
+                    - providerRef: {name: groq}
+                """);
+        assertThat(validator.validate(bot)).isEmpty();
+    }
+
+    @Test
+    void otherKindsAreNotJudged() {
+        JsonNode secret = yaml("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: s}
+                stringData: {anything: goes}
+                """);
+        assertThat(validator.handles(secret)).isFalse();
+        assertThat(validator.validate(secret)).isEmpty();
+    }
+
+    private static JsonNode yaml(String text) {
+        try {
+            return Manifests.read(new java.io.ByteArrayInputStream(text.getBytes())).get(0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
