@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,6 +32,10 @@ public final class ManifestValidator {
 
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> OBJECT_FIELDS = Set.of("apiVersion", "kind", "metadata");
+    /** Keywords the schema library need not know: checked here (CEL, unknown fields) or not needed offline. */
+    private static final List<String> KUBERNETES_EXTENSIONS = List.of("x-kubernetes-validations",
+            "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-embedded-resource",
+            "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type");
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(LLMProvider.class, LLMBot.class);
 
     private final Map<String, Crd> crds;
@@ -41,7 +47,9 @@ public final class ManifestValidator {
 
     /** A validator for the CRDs generated into the api jar. */
     public static ManifestValidator forBotfleetCrds() {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+        Dialect.Builder openApi = Dialect.builder(Dialects.getOpenApi30());
+        KUBERNETES_EXTENSIONS.forEach(keyword -> openApi.keyword(new NonValidationKeyword(keyword)));
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(openApi.build());
         Map<String, Crd> crds = new java.util.HashMap<>();
         for (Class<? extends HasMetadata> kind : KINDS) {
             String plural = HasMetadata.getPlural(kind);

@@ -1,0 +1,36 @@
+package dev.botfleet.runtime;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+
+/**
+ * Settings of the runtime, under {@code botfleet.*}.
+ *
+ * @param manifests      file or directory of LLMProvider, LLMBot and Secret documents (required)
+ * @param secretsDir     directory of mounted Secrets, {@code <dir>/<secret>/<key>}; optional
+ * @param reloadInterval how often the manifests are checked for changes
+ * @param keepAlive      longest silence in an answer before a keep-alive comment is sent
+ * @param maxRequestSize largest Poe request body accepted
+ * @param initialBackoff wait before the first retry of a failed upstream request; doubles with each retry
+ * @param maxBackoff     longest wait between retries
+ */
+@ConfigurationProperties("botfleet")
+public record RuntimeProperties(
+        String manifests,
+        String secretsDir,
+        Duration reloadInterval,
+        Duration keepAlive,
+        DataSize maxRequestSize,
+        Duration initialBackoff,
+        Duration maxBackoff) {
+
+    public RuntimeProperties {
+        reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
+        keepAlive = keepAlive == null ? Duration.ofSeconds(10) : keepAlive;
+        maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(1) : maxRequestSize;
+        initialBackoff = initialBackoff == null ? Duration.ofMillis(250) : initialBackoff;
+        maxBackoff = maxBackoff == null ? Duration.ofSeconds(4) : maxBackoff;
+    }
+}

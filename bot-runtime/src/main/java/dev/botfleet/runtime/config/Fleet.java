@@ -1,0 +1,46 @@
+package dev.botfleet.runtime.config;
+
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One consistent configuration: the bots, the providers they use and any Secret documents found beside them.
+ * Immutable, so a reload swaps it whole and in-flight answers keep the one they started with.
+ */
+public final class Fleet {
+
+    private final Map<String, LLMBot> bots;
+    private final Map<String, LLMProvider> providers;
+    private final Map<String, Map<String, String>> secrets;
+
+    public Fleet(Map<String, LLMBot> bots, Map<String, LLMProvider> providers, Map<String, Map<String, String>> secrets) {
+        this.bots = Map.copyOf(bots);
+        this.providers = Map.copyOf(providers);
+        this.secrets = Map.copyOf(secrets);
+    }
+
+    public static Fleet empty() {
+        return new Fleet(Map.of(), Map.of(), Map.of());
+    }
+
+    public Optional<LLMBot> bot(String name) {
+        return Optional.ofNullable(bots.get(name));
+    }
+
+    public Collection<LLMBot> bots() {
+        return bots.values();
+    }
+
+    public Optional<LLMProvider> provider(String name) {
+        return Optional.ofNullable(providers.get(name));
+    }
+
+    /** The value of {@code key} in the Secret document {@code name}, if the manifests hold one. */
+    public Optional<String> secretValue(String name, String key) {
+        return Optional.ofNullable(secrets.getOrDefault(name, Map.of()).get(key));
+    }
+}

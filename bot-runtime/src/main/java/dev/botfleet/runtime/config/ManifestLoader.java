@@ -1,0 +1,171 @@
+package dev.botfleet.runtime.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.validation.ManifestValidator;
+import dev.botfleet.api.validation.Violation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reads LLMProvider, LLMBot and Secret documents from a YAML file or a directory of them: the file a user
+ * applies with kubectl, or the ConfigMap directory the operator mounts. Other kinds are ignored.
+ */
+public final class ManifestLoader {
+
+    private static final String API_VERSION = LLMProvider.GROUP + "/" + LLMProvider.VERSION;
+
+    private final ObjectMapper yaml = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final ManifestValidator validator;
+
+    public ManifestLoader(ManifestValidator validator) {
+        this.validator = validator;
+    }
+
+    /** The files that make up the configuration at {@code path}, in a stable order. */
+    public static List<Path> files(Path path) {
+        if (!Files.isDirectory(path)) {
+            return List.of(path);
+        }
+        try (Stream<Path> entries = Files.list(path)) {
+            // A mounted ConfigMap also holds hidden "..data" and "..<timestamp>" entries; the visible names
+            // are symlinks into them, so reading the visible names sees each atomic update whole.
+            return entries.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)$"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new ManifestException(path + ": cannot list directory: " + e.getMessage());
+        }
+    }
+
+    public Fleet load(Path path) {
+        if (!Files.exists(path)) {
+            throw new ManifestException(path + ": no such file or directory");
+        }
+        Map<String, LLMBot> bots = new LinkedHashMap<>();
+        Map<String, LLMProvider> providers = new LinkedHashMap<>();
+        Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+        for (Path file : files(path)) {
+            List<JsonNode> documents = read(file);
+            for (int i = 0; i < documents.size(); i++) {
+                String where = file + " (document " + (i + 1) + ")";
+                JsonNode document = documents.get(i);
+                String kind = document.path("kind").asText("");
+                String apiVersion = document.path("apiVersion").asText("");
+                if (kind.equals("Secret") && apiVersion.equals("v1")) {
+                    Secret secret = convert(document, Secret.class, where);
+                    put(secrets, secretValues(secret, where), secret, where);
+                } else if (kind.equals("LLMProvider") || kind.equals("LLMBot")) {
+                    if (!apiVersion.equals(API_VERSION)) {
+                        throw new ManifestException(where + ": " + kind + " must have apiVersion " + API_VERSION
+                                + ", not '" + apiVersion + "'");
+                    }
+                    List<Violation> violations = validator.validate(document);
+                    if (!violations.isEmpty()) {
+                        throw new ManifestException(where + ": " + kind + " '"
+                                + document.path("metadata").path("name").asText("?") + "' is invalid: "
+                                + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+                    }
+                    if (kind.equals("LLMBot")) {
+                        LLMBot bot = convert(document, LLMBot.class, where);
+                        put(bots, bot, bot, where);
+                    } else {
+                        LLMProvider provider = convert(document, LLMProvider.class, where);
+                        put(providers, provider, provider, where);
+                    }
+                }
+            }
+        }
+        return new Fleet(bots, providers, secrets);
+    }
+
+    private List<JsonNode> read(Path file) {
+        try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class)
+                .readValues(Files.readString(file, StandardCharsets.UTF_8))) {
+            List<JsonNode> result = new ArrayList<>();
+            while (documents.hasNextValue()) {
+                JsonNode document = documents.nextValue();
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    if (!document.isObject()) {
+                        throw new ManifestException(file + " (document " + (result.size() + 1)
+                                + "): not a Kubernetes object");
+                    }
+                    result.add(document);
+                }
+            }
+            return result;
+        } catch (JsonProcessingException e) {
+            throw new ManifestException(file + ": invalid YAML at line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ManifestException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private <T extends HasMetadata> T convert(JsonNode document, Class<T> type, String where) {
+        T resource;
+        try {
+            resource = yaml.treeToValue(document, type);
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+            throw new ManifestException(where + ": field '" + field + "': " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new ManifestException(where + ": " + e.getOriginalMessage());
+        }
+        if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
+            throw new ManifestException(where + ": metadata.name is required");
+        }
+        return resource;
+    }
+
+    private static <T> void put(Map<String, T> target, T value, HasMetadata resource, String where) {
+        String name = resource.getMetadata().getName();
+        if (target.putIfAbsent(name, value) != null) {
+            throw new ManifestException(where + ": a " + resource.getKind() + " named '" + name
+                    + "' is defined twice");
+        }
+    }
+
+    private static Map<String, String> secretValues(Secret secret, String where) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (secret.getData() != null) {
+            secret.getData().forEach((key, encoded) -> {
+                try {
+                    values.put(key, new String(Base64.getMimeDecoder().decode(encoded == null ? "" : encoded),
+                            StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new ManifestException(where + ": Secret data '" + key + "' is not valid base64");
+                }
+            });
+        }
+        if (secret.getStringData() != null) {
+            values.putAll(secret.getStringData());
+        }
+        return values;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.botfleet.runtime.config;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Loads the manifests at start and polls them for changes. Polling the content (rather than file events) sees
+ * every way a file can change, including the {@code ..data} symlink swap Kubernetes uses to update a mounted
+ * ConfigMap, and a half-written file is simply refused until it is complete. A valid change replaces the whole
+ * configuration at once; an invalid one leaves the previous configuration serving.
+ */
+public final class ManifestWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ManifestWatcher.class);
+
+    private final Path path;
+    private final ManifestLoader loader;
+    private final LiveFleet live;
+    private final Counter reloads;
+    private final Counter failures;
+    private final ScheduledExecutorService poller;
+    private byte[] lastFingerprint = new byte[0];
+
+    public ManifestWatcher(Path path, ManifestLoader loader, LiveFleet live, MeterRegistry registry) {
+        this.path = path;
+        this.loader = loader;
+        this.live = live;
+        this.reloads = Counter.builder("botfleet.config.reloads")
+                .description("Configurations loaded from the manifests").register(registry);
+        this.failures = Counter.builder("botfleet.config.reload.failures")
+                .description("Changes to the manifests that were refused").register(registry);
+        Gauge.builder("botfleet.config.valid", live, l -> l.isLoaded() && l.lastError().isEmpty() ? 1 : 0)
+                .description("1 when the newest manifests are the ones being served").register(registry);
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "manifest-watcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Loads now, then checks for changes every {@code interval}. */
+    public void start(Duration interval) {
+        poll();
+        poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reloads if the manifests changed since the last look. */
+    public synchronized void poll() {
+        byte[] fingerprint;
+        try {
+            fingerprint = fingerprint();
+        } catch (ManifestException e) {
+            refuse(e.getMessage(), new byte[0]);
+            return;
+        }
+        if (Arrays.equals(fingerprint, lastFingerprint)) {
+            return;
+        }
+        try {
+            Fleet fleet = loader.load(path);
+            live.replace(fleet);
+            lastFingerprint = fingerprint;
+            reloads.increment();
+            log.info("serving {} bot(s) from {}", fleet.bots().size(), path);
+        } catch (ManifestException e) {
+            refuse(e.getMessage(), fingerprint);
+        } catch (RuntimeException e) {
+            refuse(path + ": " + e, fingerprint);
+        }
+    }
+
+    private void refuse(String error, byte[] fingerprint) {
+        if (!Arrays.equals(fingerprint, lastFingerprint) || live.lastError().isEmpty()) {
+            failures.increment();
+            log.warn("manifests refused, {}: {}", live.isLoaded() ? "still serving the previous configuration"
+                    : "no bot is served yet", error);
+        }
+        lastFingerprint = fingerprint;
+        live.refuse(error);
+    }
+
+    private byte[] fingerprint() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Path file : ManifestLoader.files(path)) {
+                digest.update(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(Files.readAllBytes(file));
+            }
+            return digest.digest();
+        } catch (IOException e) {
+            throw new ManifestException(path + ": cannot read: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

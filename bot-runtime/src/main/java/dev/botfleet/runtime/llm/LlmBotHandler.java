@@ -1,0 +1,215 @@
+package dev.botfleet.runtime.llm;
+
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import dev.botfleet.api.Fallback;
+import dev.botfleet.api.LLMBotSpec;
+import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.LLMProviderSpec;
+import dev.botfleet.runtime.BotContext;
+import dev.botfleet.runtime.BotHandler;
+import dev.botfleet.runtime.BotMetrics;
+import dev.botfleet.runtime.poe.PoeEvent;
+import dev.botfleet.runtime.poe.QueryRequest;
+import dev.botfleet.runtime.secrets.SecretResolver;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Answers a Poe query from the bot's LLMProvider, streaming each delta as a {@code text} event. A failure before
+ * the first token is retried with backoff (for failures that may pass) and then handed to each fallback in turn;
+ * a failure after text has streamed ends the answer with an {@code error} event.
+ */
+public final class LlmBotHandler implements BotHandler {
+
+    private final SecretResolver secrets;
+    private final UpstreamStreamer streamer;
+    private final BotMetrics metrics;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+
+    public LlmBotHandler(SecretResolver secrets, UpstreamStreamer streamer, BotMetrics metrics,
+                         Duration initialBackoff, Duration maxBackoff) {
+        this.secrets = secrets;
+        this.streamer = streamer;
+        this.metrics = metrics;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+    }
+
+    @Override
+    public Flux<PoeEvent> answer(BotContext context, QueryRequest request) {
+        return Flux.defer(() -> new Answer(context, request).events());
+    }
+
+    static List<Target> targets(LLMBotSpec spec) {
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target(spec.getProviderRef().getName(), spec.getModel()));
+        if (spec.getFallbacks() != null) {
+            for (Fallback fallback : spec.getFallbacks()) {
+                targets.add(new Target(fallback.getProviderRef().getName(), fallback.getModel()));
+            }
+        }
+        return targets;
+    }
+
+    /** The state of one answer: which attempt it is on and what has been sent. */
+    private final class Answer {
+
+        private final BotContext context;
+        private final QueryRequest request;
+        private final List<Target> targets;
+        private final List<ChatMessage> history;
+        private final long startNanos = System.nanoTime();
+        private final List<UpstreamFailure> failures = new ArrayList<>();
+        private volatile boolean streamed;
+        private volatile String outcome = "success";
+        private volatile String provider;
+
+        Answer(BotContext context, QueryRequest request) {
+            this.context = context;
+            this.request = request;
+            this.targets = targets(context.bot().getSpec());
+            this.history = Conversation.of(context.bot().getSpec(), request);
+            this.provider = targets.get(0).providerName();
+        }
+
+        Flux<PoeEvent> events() {
+            return attempt(0, 0)
+                    // Poe reports an answer without any text event as broken, even an empty one.
+                    .concatWith(Flux.defer(() -> streamed || !outcome.equals("success")
+                            ? Flux.empty() : Flux.just(new PoeEvent.Text(""))))
+                    .doFinally(this::record);
+        }
+
+        private Flux<PoeEvent> attempt(int index, int retry) {
+            Target target = targets.get(index);
+            provider = target.providerName();
+            LLMProviderSpec spec;
+            UpstreamStreamer.Call call;
+            try {
+                spec = providerSpec(target);
+                call = call(target, spec);
+            } catch (UpstreamFailure configuration) {
+                return moveOn(index, configuration);
+            }
+            Attempt attempt = new Attempt();
+            return streamer.stream(target.providerName(), spec, call)
+                    .concatMap(chunk -> Flux.fromIterable(attempt.events(chunk)))
+                    .concatWith(Mono.defer(() -> attempt.finished ? Mono.empty()
+                            : Mono.error(new UpstreamFailure("truncated", target
+                            + ": the stream ended before the answer was complete", true, null))))
+                    .onErrorResume(error -> failed(index, retry, spec, UpstreamFailure.of(error, target)));
+        }
+
+        private Flux<PoeEvent> failed(int index, int retry, LLMProviderSpec spec, UpstreamFailure failure) {
+            metrics.upstreamError(targets.get(index).providerName(), failure.reason());
+            if (streamed) {
+                outcome = "upstream_error";
+                return Flux.just(new PoeEvent.Error(failure.retryable(),
+                        failure.getMessage() + " (the answer was cut short)", null));
+            }
+            if (failure.retryable() && retry < spec.effectiveMaxRetries()) {
+                Duration wait = backoff(retry, failure.retryAfter());
+                if (wait.compareTo(spec.effectiveTimeout()) <= 0) {
+                    metrics.retry(targets.get(index).providerName());
+                    return Mono.delay(wait).thenMany(Flux.defer(() -> attempt(index, retry + 1)));
+                }
+            }
+            return moveOn(index, failure);
+        }
+
+        private Flux<PoeEvent> moveOn(int index, UpstreamFailure failure) {
+            failures.add(failure);
+            if (index + 1 < targets.size()) {
+                metrics.fallback(context.botName(), targets.get(index + 1).providerName());
+                return attempt(index + 1, 0);
+            }
+            outcome = "upstream_error";
+            boolean mayPass = failures.stream().anyMatch(UpstreamFailure::retryable);
+            String text = failures.size() == 1 ? failure.getMessage()
+                    : "every provider failed: " + failures.stream().map(Throwable::getMessage)
+                    .collect(Collectors.joining("; "));
+            return Flux.just(new PoeEvent.Error(mayPass, text, null));
+        }
+
+        private LLMProviderSpec providerSpec(Target target) {
+            LLMProvider provider = context.fleet().provider(target.providerName()).orElseThrow(() ->
+                    UpstreamFailure.configuration("LLMProvider '" + target.providerName() + "' does not exist"));
+            return provider.getSpec();
+        }
+
+        private UpstreamStreamer.Call call(Target target, LLMProviderSpec provider) {
+            LLMBotSpec bot = context.bot().getSpec();
+            String model = target.model() != null ? target.model() : provider.getDefaultModel();
+            if (!provider.allowsModel(model)) {
+                throw UpstreamFailure.configuration("model '" + model + "' is not among the models of LLMProvider '"
+                        + target.providerName() + "'");
+            }
+            Optional<String> key = Optional.empty();
+            if (provider.getApiKeySecretRef() != null) {
+                key = secrets.resolve(provider.getApiKeySecretRef(), context.fleet());
+                if (key.isEmpty()) {
+                    throw UpstreamFailure.configuration("the API key of LLMProvider '" + target.providerName()
+                            + "' is not available: " + secrets.whereToPut(provider.getApiKeySecretRef()));
+                }
+            }
+            Double temperature = Boolean.TRUE.equals(bot.getAllowRequestTemperature()) && request.temperature() != null
+                    ? Double.valueOf(Math.min(request.temperature(), 2.0)) : bot.getTemperature();
+            return new UpstreamStreamer.Call(model, history, temperature, bot.getMaxTokens(),
+                    request.stopSequences(), key);
+        }
+
+        private Duration backoff(int retry, Optional<Duration> retryAfter) {
+            long exponential = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(retry, 20));
+            long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+            return retryAfter.filter(after -> after.toMillis() > jittered).orElse(Duration.ofMillis(jittered));
+        }
+
+        private void record(SignalType signal) {
+            String result = switch (signal) {
+                case CANCEL -> "cancelled";
+                case ON_ERROR -> "failed";
+                default -> outcome;
+            };
+            metrics.answered(context.botName(), provider, result, Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+
+        /** What one upstream stream has produced so far. */
+        private final class Attempt {
+
+            private volatile boolean finished;
+
+            List<PoeEvent> events(ChatCompletionChunk chunk) {
+                chunk.usage().ifPresent(usage -> metrics.tokens(context.botName(), provider,
+                        usage.promptTokens(), usage.completionTokens()));
+                List<PoeEvent> events = new ArrayList<>(1);
+                for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+                    if (choice.index() != 0) {
+                        continue;
+                    }
+                    String content = choice.delta().content().orElse("");
+                    if (!content.isEmpty()) {
+                        if (!streamed) {
+                            streamed = true;
+                            metrics.firstToken(context.botName(), provider,
+                                    Duration.ofNanos(System.nanoTime() - startNanos));
+                        }
+                        events.add(new PoeEvent.Text(content));
+                    }
+                    if (choice.finishReason().isPresent()) {
+                        finished = true;
+                    }
+                }
+                return events;
+            }
+        }
+    }
+}

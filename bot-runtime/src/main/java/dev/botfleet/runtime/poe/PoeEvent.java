@@ -1,0 +1,48 @@
+package dev.botfleet.runtime.poe;
+
+/** One server-sent event of a Poe query response. {@link PoeEventCodec} turns it into bytes. */
+public sealed interface PoeEvent {
+
+    /** Announces how Poe renders the answer; always the first event. */
+    record Meta(String contentType, boolean suggestedReplies) implements PoeEvent {
+    }
+
+    /** A chunk appended to the answer. */
+    record Text(String text) implements PoeEvent {
+    }
+
+    /** Replaces everything sent so far with this text. */
+    record ReplaceResponse(String text) implements PoeEvent {
+    }
+
+    /** A follow-up reply Poe offers as a button. */
+    record SuggestedReply(String text) implements PoeEvent {
+    }
+
+    /** A file attached to the answer. */
+    record File(String url, String contentType, String name, String inlineRef) implements PoeEvent {
+    }
+
+    /** A string Poe stores with the bot message and sends back in later requests. */
+    record Data(String metadata) implements PoeEvent {
+    }
+
+    /**
+     * The answer failed. {@code text} is diagnostic, for the bot owner; {@code errorType} is one of Poe's error
+     * types or null.
+     */
+    record Error(boolean allowRetry, String text, String errorType) implements PoeEvent {
+
+        public static Error retryable(String text) {
+            return new Error(true, text, null);
+        }
+
+        public static Error notRetryable(String text) {
+            return new Error(false, text, null);
+        }
+    }
+
+    /** The end of the answer; sent exactly once, last. */
+    record Done() implements PoeEvent {
+    }
+}

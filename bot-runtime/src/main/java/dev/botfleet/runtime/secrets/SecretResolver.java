@@ -1,0 +1,74 @@
+package dev.botfleet.runtime.secrets;
+
+import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.runtime.config.Fleet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds the value of a Secret key, looking in order at: the file {@code <secrets-dir>/<name>/<key>} (the layout of
+ * a mounted Secret), a Secret document among the manifests, and the environment variable {@code NAME_KEY}.
+ * Nothing is cached, so a rotated key is used from the next request on. Empty values count as absent.
+ */
+public final class SecretResolver {
+
+    private final Path secretsDir;
+    private final UnaryOperator<String> environment;
+
+    /**
+     * @param secretsDir  directory of mounted Secrets, or null when there is none
+     * @param environment reads an environment variable, returning null when it is not set
+     */
+    public SecretResolver(Path secretsDir, UnaryOperator<String> environment) {
+        this.secretsDir = secretsDir;
+        this.environment = environment;
+    }
+
+    public Optional<String> resolve(SecretKeyRef ref, Fleet fleet) {
+        return fromFile(ref)
+                .or(() -> fleet.secretValue(ref.getName(), ref.getKey()).map(String::strip))
+                .or(() -> Optional.ofNullable(environment.apply(environmentVariable(ref))).map(String::strip))
+                .filter(value -> !value.isEmpty());
+    }
+
+    /** Tells a person where the value of {@code ref} may be put; never includes a value. */
+    public String whereToPut(SecretKeyRef ref) {
+        StringBuilder places = new StringBuilder("set the environment variable " + environmentVariable(ref));
+        if (secretsDir != null) {
+            places.append(", create the file ").append(file(ref));
+        }
+        places.append(" or add key '").append(ref.getKey()).append("' to a Secret named '").append(ref.getName())
+                .append("' in the manifests");
+        return places.toString();
+    }
+
+    /** {@code <name>_<key>} upper-cased, with every character other than a letter or digit as {@code _}. */
+    public static String environmentVariable(SecretKeyRef ref) {
+        return (ref.getName() + "_" + ref.getKey()).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private Optional<String> fromFile(SecretKeyRef ref) {
+        if (secretsDir == null) {
+            return Optional.empty();
+        }
+        Path file = file(ref);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path file(SecretKeyRef ref) {
+        return secretsDir.resolve(ref.getName()).resolve(ref.getKey());
+    }
+}

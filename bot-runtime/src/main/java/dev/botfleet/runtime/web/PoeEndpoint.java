@@ -1,0 +1,184 @@
+package dev.botfleet.runtime.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMBotSpec;
+import dev.botfleet.api.PoeSettings;
+import dev.botfleet.runtime.BotContext;
+import dev.botfleet.runtime.BotHandler;
+import dev.botfleet.runtime.Models;
+import dev.botfleet.runtime.config.Fleet;
+import dev.botfleet.runtime.config.LiveFleet;
+import dev.botfleet.runtime.poe.PoeEvent;
+import dev.botfleet.runtime.poe.PoeRequestException;
+import dev.botfleet.runtime.poe.PoeRequests;
+import dev.botfleet.runtime.poe.PoeSettingsResponse;
+import dev.botfleet.runtime.poe.PoeStream;
+import dev.botfleet.runtime.poe.QueryRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+
+/** The Poe protocol over HTTP: {@code POST /bots/{name}}, the probe {@code GET /bots/{name}} and {@code GET /bots}. */
+public final class PoeEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(PoeEndpoint.class);
+    private static final MediaType EVENT_STREAM = MediaType.parseMediaType("text/event-stream;charset=utf-8");
+
+    private final LiveFleet live;
+    private final AccessKeyCheck accessKeys;
+    private final PoeRequests requests;
+    private final BotHandler handler;
+    private final PoeStream stream;
+    private final ObjectMapper json;
+    private final int maxBodyBytes;
+
+    public PoeEndpoint(LiveFleet live, AccessKeyCheck accessKeys, PoeRequests requests, BotHandler handler,
+                       PoeStream stream, ObjectMapper json, int maxBodyBytes) {
+        this.live = live;
+        this.accessKeys = accessKeys;
+        this.requests = requests;
+        this.handler = handler;
+        this.stream = stream;
+        this.json = json;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public Mono<ServerResponse> post(ServerRequest request) {
+        Fleet fleet = live.current();
+        String name = request.pathVariable("name");
+        try {
+            LLMBot bot = bot(fleet, name);
+            accessKeys.verify(bot, fleet, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+            return body(request)
+                    .flatMap(bytes -> dispatch(new BotContext(bot, fleet), requests.readBody(bytes)))
+                    .onErrorResume(PoeRequestException.class, PoeEndpoint::refuse);
+        } catch (PoeRequestException e) {
+            return refuse(e);
+        }
+    }
+
+    public Mono<ServerResponse> probe(ServerRequest request) {
+        String name = request.pathVariable("name");
+        try {
+            bot(live.current(), name);
+        } catch (PoeRequestException e) {
+            return refuse(e);
+        }
+        return ServerResponse.ok().contentType(MediaType.TEXT_HTML)
+                .bodyValue("<!doctype html><html><body><p>botfleet: Poe bot " + "'" + escape(name)
+                        + "' is served here.</p></body></html>");
+    }
+
+    public Mono<ServerResponse> list(ServerRequest request) {
+        Fleet fleet = live.current();
+        ArrayNode bots = json.createArrayNode();
+        fleet.bots().stream().sorted(Comparator.comparing(b -> b.getMetadata().getName())).forEach(bot -> {
+            LLMBotSpec spec = bot.getSpec();
+            bots.addObject()
+                    .put("name", bot.getMetadata().getName())
+                    .put("provider", spec.getProviderRef().getName())
+                    .put("model", Models.effectiveModel(spec, fleet).orElse(null))
+                    .put("description", spec.getDescription());
+        });
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(bots);
+    }
+
+    public Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
+        return ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, "GET, POST")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(detail("Method Not Allowed"));
+    }
+
+    private Mono<ServerResponse> dispatch(BotContext context, JsonNode body) {
+        String type = PoeRequests.type(body);
+        switch (type) {
+            case PoeRequests.QUERY:
+                return answer(context, requests.query(body));
+            case PoeRequests.SETTINGS:
+                return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(PoeSettingsResponse.of(context.bot().getSpec().getPoe(), json));
+            case PoeRequests.REPORT_ERROR:
+                log.warn("Poe reported an error in an answer of bot {}", context.botName());
+                return emptyObject();
+            case PoeRequests.REPORT_FEEDBACK:
+            case PoeRequests.REPORT_REACTION:
+                return emptyObject();
+            default:
+                return ServerResponse.status(HttpStatus.NOT_IMPLEMENTED).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(detail("Unsupported request type"));
+        }
+    }
+
+    private Mono<ServerResponse> answer(BotContext context, QueryRequest query) {
+        Flux<String> frames = stream.frames(meta(context.bot()), handler.answer(context, query));
+        BodyInserter<Flux<String>, org.springframework.http.ReactiveHttpOutputMessage> inserter =
+                (message, ignored) -> message.writeAndFlushWith(frames.map(frame ->
+                        Mono.just(message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8)))));
+        return ServerResponse.ok()
+                .contentType(EVENT_STREAM)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("X-Accel-Buffering", "no")
+                .body(inserter);
+    }
+
+    static PoeEvent.Meta meta(LLMBot bot) {
+        PoeSettings poe = bot.getSpec().getPoe();
+        boolean plain = poe != null && poe.getContentType() == PoeSettings.ContentType.PLAIN;
+        boolean suggestions = poe != null && Boolean.TRUE.equals(poe.getSuggestedReplies());
+        return new PoeEvent.Meta(plain ? "text/plain" : "text/markdown", suggestions);
+    }
+
+    private Mono<byte[]> body(ServerRequest request) {
+        return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), maxBodyBytes)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, e -> new PoeRequestException(413,
+                        "request body exceeds " + maxBodyBytes + " bytes"));
+    }
+
+    private static LLMBot bot(Fleet fleet, String name) {
+        return fleet.bot(name).orElseThrow(() -> new PoeRequestException(404, "Unknown bot '" + name + "'"));
+    }
+
+    private static Mono<ServerResponse> refuse(PoeRequestException e) {
+        ServerResponse.BodyBuilder response = ServerResponse.status(e.status()).contentType(MediaType.APPLICATION_JSON);
+        if (e.status() == 401) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return response.bodyValue(detail(e.getMessage()));
+    }
+
+    private Mono<ServerResponse> emptyObject() {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json.createObjectNode());
+    }
+
+    private static ObjectNode detail(String message) {
+        return JsonNodeFactory.instance.objectNode().put("detail", message);
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;");
+    }
+}
