@@ -48,6 +48,8 @@ public final class ProviderClients implements AutoCloseable {
         Duration connect = settings.timeout.compareTo(LONGEST_CONNECT) < 0 ? settings.timeout : LONGEST_CONNECT;
         OpenAIOkHttpClientAsync.Builder builder = OpenAIOkHttpClientAsync.builder()
                 .baseUrl(settings.baseUrl)
+                .credential(PerRequestCredentials.placeholder())
+                .addInterceptor(PerRequestCredentials.dropPlaceholder())
                 .maxRetries(0)
                 .timeout(Timeout.builder()
                         .connect(connect)

@@ -1,0 +1,156 @@
+package dev.botfleet.runtime;
+
+import dev.botfleet.runtime.fake.FakeOpenAiServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The real runtime on a random port, serving a fleet of test bots whose providers point at a fake
+ * OpenAI-compatible server on loopback. Keys come from a mounted-Secret style directory.
+ */
+@SpringBootTest(classes = BotRuntimeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class RuntimeTestBase {
+
+    protected static final String ECHO_ACCESS_KEY = "abcdefghijklmnopqrstuvwxyz012345";
+    protected static final String UPSTREAM_KEY = "sk-test-upstream-key-0123456789";
+
+    protected static final FakeOpenAiServer UPSTREAM = new FakeOpenAiServer();
+    protected static final Path WORK = createWorkDir();
+    protected static final Path SECRETS = WORK.resolve("secrets");
+    protected static final Path MANIFESTS = WORK.resolve("manifests.yaml");
+
+    @LocalServerPort
+    protected int port;
+
+    protected PoeClient poe;
+
+    @DynamicPropertySource
+    static void runtimeProperties(DynamicPropertyRegistry registry) {
+        writeSecret("fake-key", "api-key", UPSTREAM_KEY);
+        writeSecret("poe-echo", "access-key", ECHO_ACCESS_KEY);
+        write(MANIFESTS, fleet(UPSTREAM.baseUrl()));
+        registry.add("botfleet.manifests", MANIFESTS::toString);
+        registry.add("botfleet.secrets-dir", SECRETS::toString);
+        registry.add("botfleet.reload-interval", () -> "100ms");
+        registry.add("botfleet.initial-backoff", () -> "20ms");
+        registry.add("botfleet.max-backoff", () -> "100ms");
+        registry.add("botfleet.keep-alive", () -> "300ms");
+    }
+
+    @BeforeEach
+    void connect() {
+        poe = new PoeClient(port);
+        UPSTREAM.reset();
+    }
+
+    protected static String bearer(String key) {
+        return "Bearer " + key;
+    }
+
+    protected static String fleet(String upstream) {
+        return """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: fake}
+                spec:
+                  baseUrl: %1$s
+                  apiKeySecretRef: {name: fake-key, key: api-key}
+                  defaultModel: m-primary
+                  timeout: 1s
+                  maxRetries: 2
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: fake-backup}
+                spec:
+                  baseUrl: %1$s
+                  defaultModel: m-backup
+                  timeout: 1s
+                  maxRetries: 0
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: keyless}
+                spec:
+                  baseUrl: %1$s
+                  apiKeySecretRef: {name: not-there, key: api-key}
+                  defaultModel: m-keyless
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: echo}
+                spec:
+                  providerRef: {name: fake}
+                  systemPrompt: Be brief.
+                  accessKeySecretRef: {name: poe-echo, key: access-key}
+                  poe:
+                    introductionMessage: Hi from echo.
+                    allowAttachments: true
+                    serverBotDependencies: {GPT-4o: 1}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: open}
+                spec:
+                  providerRef: {name: fake}
+                  model: m-open
+                  description: No access key, takes the caller's temperature.
+                  systemPrompt: Secret sauce prompt.
+                  temperature: 0.5
+                  maxTokens: 64
+                  allowRequestTemperature: true
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: resilient}
+                spec:
+                  providerRef: {name: fake}
+                  fallbacks:
+                    - providerRef: {name: fake-backup}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: orphan}
+                spec:
+                  providerRef: {name: nope}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: unkeyed}
+                spec:
+                  providerRef: {name: keyless}
+                """.formatted(upstream);
+    }
+
+    protected static void writeSecret(String name, String key, String value) {
+        write(SECRETS.resolve(name).resolve(key), value + "\n");
+    }
+
+    protected static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = Files.createTempFile(file.getParent(), ".tmp", "");
+            Files.writeString(temporary, content);
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path createWorkDir() {
+        try {
+            return Files.createTempDirectory("botfleet-runtime-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
