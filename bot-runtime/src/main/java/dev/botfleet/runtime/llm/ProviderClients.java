@@ -24,6 +24,7 @@ public final class ProviderClients implements AutoCloseable {
     private static final Duration LONGEST_ANSWER = Duration.ofMinutes(30);
 
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+    private final CancellableCalls calls = new CancellableCalls();
     private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "provider-client-closer");
         thread.setDaemon(true);
@@ -39,17 +40,22 @@ public final class ProviderClients implements AutoCloseable {
             if (current != null) {
                 retire(current, current.settings.timeout);
             }
-            return new Entry(wanted, build(wanted));
+            return new Entry(wanted, build(wanted, calls));
         });
         return entry.client;
     }
 
-    private static OpenAIClientAsync build(Settings settings) {
+    CancellableCalls calls() {
+        return calls;
+    }
+
+    private static OpenAIClientAsync build(Settings settings, CancellableCalls calls) {
         Duration connect = settings.timeout.compareTo(LONGEST_CONNECT) < 0 ? settings.timeout : LONGEST_CONNECT;
         OpenAIOkHttpClientAsync.Builder builder = OpenAIOkHttpClientAsync.builder()
                 .baseUrl(settings.baseUrl)
                 .credential(PerRequestCredentials.placeholder())
                 .addInterceptor(PerRequestCredentials.dropPlaceholder())
+                .addInterceptor(calls.interceptor())
                 .maxRetries(0)
                 .timeout(Timeout.builder()
                         .connect(connect)

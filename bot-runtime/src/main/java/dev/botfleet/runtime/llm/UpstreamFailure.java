@@ -11,6 +11,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -36,7 +38,11 @@ public final class UpstreamFailure extends RuntimeException {
         return new UpstreamFailure("configuration", message, false, null);
     }
 
-    static UpstreamFailure of(Throwable error, Target target) {
+    static UpstreamFailure of(Throwable thrown, Target target) {
+        Throwable error = thrown;
+        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+            error = error.getCause();
+        }
         if (error instanceof UpstreamFailure failure) {
             return failure;
         }

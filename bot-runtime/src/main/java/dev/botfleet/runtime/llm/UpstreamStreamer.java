@@ -32,12 +32,18 @@ public final class UpstreamStreamer {
     }
 
     public Flux<ChatCompletionChunk> stream(String providerName, LLMProviderSpec provider, Call call) {
-        ChatCompletionCreateParams params = params(provider, call);
+        String tag = CancellableCalls.newTag();
+        ChatCompletionCreateParams params = params(provider, call).toBuilder()
+                .putAdditionalHeader(CancellableCalls.TAG_HEADER, tag).build();
         Duration timeout = provider.effectiveTimeout();
         Flux<ChatCompletionChunk> chunks = Flux.create(sink -> {
             AsyncStreamResponse<ChatCompletionChunk> response =
                     clients.client(providerName, provider).chat().completions().createStreaming(params);
-            sink.onDispose(response::close);
+            sink.onCancel(() -> clients.calls().cancel(tag));
+            sink.onDispose(() -> {
+                response.close();
+                clients.calls().forget(tag);
+            });
             response.subscribe(new AsyncStreamResponse.Handler<>() {
                 @Override
                 public void onNext(ChatCompletionChunk chunk) {

@@ -198,7 +198,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
             return status(status, Map.of());
         }
 
-        /** Sends some content, then goes silent until {@code release} is counted down (or a minute). */
+        /**
+         * Sends some content, goes silent until {@code release} is counted down (or a minute), then trickles more
+         * content for a few seconds.
+         */
         static Reply stallAfter(CountDownLatch release, String... contents) {
             return (exchange, request) -> {
                 OutputStream out = startStream(exchange);
@@ -212,8 +215,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                // Writing after the client left is how the fake notices an aborted stream.
-                for (int i = 0; i < 3; i++) {
+                // Writing after the client left is how the fake notices an aborted stream: keep writing for
+                // up to five seconds, then finish normally.
+                for (int i = 0; i < 100; i++) {
                     send(out, chunk(model, delta("content", "."), null));
                     sleep(Duration.ofMillis(50));
                 }

@@ -1,0 +1,192 @@
+package dev.botfleet.runtime;
+
+import dev.botfleet.runtime.fake.FakeOpenAiServer;
+import dev.botfleet.runtime.fake.FakeOpenAiServer.Reply;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What a Poe caller sees when the provider fails, and what the provider sees of retries and cancellation. */
+class UpstreamFailureTest extends RuntimeTestBase {
+
+    private SseEvents.Event lastError(List<SseEvents.Event> events) {
+        assertThat(SseEvents.names(events)).as(events.toString()).endsWith("error", "done");
+        return events.get(events.size() - 2);
+    }
+
+    @Test
+    void rejectedKeyIsNotRetriedAndTellsTheOwnerWhatToCheck() {
+        UPSTREAM.enqueue(Reply.status(401));
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+
+        SseEvents.Event error = lastError(events);
+        assertThat(error.data().path("allow_retry").asBoolean()).isFalse();
+        assertThat(error.text()).contains("HTTP 401").contains("apiKeySecretRef").doesNotContain(UPSTREAM_KEY);
+        assertThat(UPSTREAM.requests()).hasSize(1);
+    }
+
+    @Test
+    void clientErrorsAreFinal() {
+        for (int status : List.of(400, 403, 404)) {
+            UPSTREAM.reset();
+            UPSTREAM.enqueue(Reply.status(status));
+            SseEvents.Event error = lastError(poe.ask("open", "hi"));
+            assertThat(error.data().path("allow_retry").asBoolean()).as("status %d", status).isFalse();
+            assertThat(error.text()).contains("HTTP " + status);
+            assertThat(UPSTREAM.requests()).as("status %d", status).hasSize(1);
+        }
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithBackoffThenReportedAsRetryable() {
+        UPSTREAM.enqueue(Reply.status(503), Reply.status(502), Reply.status(500));
+        SseEvents.Event error = lastError(poe.ask("open", "hi"));
+
+        assertThat(error.data().path("allow_retry").asBoolean()).isTrue();
+        assertThat(error.text()).contains("HTTP 500");
+        assertThat(UPSTREAM.requests()).as("one try and maxRetries=2 retries").hasSize(3);
+    }
+
+    @Test
+    void aRetryThatSucceedsAnswersNormally() {
+        UPSTREAM.enqueue(Reply.status(429), Reply.chunks("second ", "time"));
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+
+        assertThat(SseEvents.names(events)).doesNotContain("error");
+        assertThat(SseEvents.answer(events)).isEqualTo("second time");
+        assertThat(UPSTREAM.requests()).hasSize(2);
+    }
+
+    @Test
+    void retryAfterIsHonoured() {
+        UPSTREAM.enqueue(Reply.status(429, Map.of("Retry-After", "1")), Reply.chunks("ok"));
+        long start = System.nanoTime();
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(SseEvents.answer(events)).isEqualTo("ok");
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void fallbackAnswersWhenThePrimaryKeepsFailingBeforeTheFirstToken() {
+        UPSTREAM.enqueue(Reply.status(503), Reply.status(503), Reply.status(503), Reply.chunks("from ", "backup"));
+        List<SseEvents.Event> events = poe.ask("resilient", "hi");
+
+        assertThat(SseEvents.answer(events)).isEqualTo("from backup");
+        List<FakeOpenAiServer.RecordedRequest> requests = UPSTREAM.requests();
+        assertThat(requests).hasSize(4);
+        assertThat(requests.get(0).body().path("model").asText()).isEqualTo("m-primary");
+        assertThat(requests.get(0).header("Authorization")).isEqualTo("Bearer " + UPSTREAM_KEY);
+        assertThat(requests.get(3).body().path("model").asText()).isEqualTo("m-backup");
+        assertThat(requests.get(3).header("Authorization")).as("the backup provider has no key").isNull();
+    }
+
+    @Test
+    void whenEveryProviderFailsTheErrorNamesEachAttempt() {
+        UPSTREAM.enqueue(Reply.status(401), Reply.status(503));
+        SseEvents.Event error = lastError(poe.ask("resilient", "hi"));
+
+        assertThat(error.text()).contains("fake/").contains("HTTP 401").contains("fake-backup/").contains("HTTP 503");
+        assertThat(error.data().path("allow_retry").asBoolean()).as("the backup's failure may pass").isTrue();
+    }
+
+    @Test
+    void aProviderThatStallsMidStreamEndsTheAnswerWithErrorThenDone() {
+        CountDownLatch never = new CountDownLatch(1);
+        UPSTREAM.enqueue(Reply.stallAfter(never, "partial ", "answer"));
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+        never.countDown();
+
+        assertThat(SseEvents.answer(events)).isEqualTo("partial answer");
+        SseEvents.Event error = lastError(events);
+        assertThat(error.text()).contains("timeout").contains("cut short");
+        assertThat(UPSTREAM.requests()).as("no retry once text has streamed").hasSize(1);
+    }
+
+    @Test
+    void longSilencesAreFilledWithKeepAliveComments() {
+        CountDownLatch release = new CountDownLatch(1);
+        UPSTREAM.enqueue(Reply.stallAfter(release, "wait"));
+        String wire = poe.post("/bots/open", PoeClient.query("hi")).body();
+        release.countDown();
+
+        assertThat(wire).contains(": ping");
+        assertThat(SseEvents.names(SseEvents.parse(wire))).endsWith("error", "done");
+    }
+
+    @Test
+    void malformedChunkAfterTextEndsWithError() {
+        UPSTREAM.enqueue(Reply.malformedAfter("half"));
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+        assertThat(SseEvents.answer(events)).isEqualTo("half");
+        assertThat(lastError(events).text()).contains("cut short");
+    }
+
+    @Test
+    void streamEndingWithoutFinishIsNotPassedOffAsComplete() {
+        UPSTREAM.enqueue(Reply.truncatedAfter("trunc"));
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+        assertThat(SseEvents.answer(events)).isEqualTo("trunc");
+        assertThat(lastError(events).text()).contains("ended before the answer was complete");
+    }
+
+    @Test
+    void connectionRefusedIsRetriedThenReported() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        write(MANIFESTS, fleet(UPSTREAM.baseUrl()).replaceFirst("baseUrl: \\S+\n  apiKeySecretRef: \\{name: fake-key",
+                "baseUrl: http://127.0.0.1:" + closedPort + "/v1\n  apiKeySecretRef: {name: fake-key"));
+        try {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    lastError(poe.ask("open", "hi")).text()).contains("cannot reach the provider"));
+        } finally {
+            write(MANIFESTS, fleet(UPSTREAM.baseUrl()));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(SseEvents.names(poe.ask("open", "hi"))).doesNotContain("error"));
+        }
+    }
+
+    @Test
+    void whenPoeHangsUpTheUpstreamRequestIsCancelled() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        UPSTREAM.enqueue(Reply.stallAfter(release, "first"));
+        try (InputStream body = poe.open("open", PoeClient.query("hi"))) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null && !line.contains("first")) {
+                // read until the first text has arrived
+            }
+        }
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(UPSTREAM.abortedStreams()).isEqualTo(1));
+    }
+
+    @Test
+    void aBotWhoseProviderIsMissingSaysSoWhileOthersKeepWorking() {
+        SseEvents.Event error = lastError(poe.ask("orphan", "hi"));
+        assertThat(error.text()).contains("LLMProvider 'nope' does not exist");
+        assertThat(error.data().path("allow_retry").asBoolean()).isFalse();
+        assertThat(SseEvents.names(poe.ask("open", "hi"))).doesNotContain("error");
+        assertThat(UPSTREAM.requests()).hasSize(1);
+    }
+
+    @Test
+    void aMissingKeyNamesWhereToPutIt() {
+        SseEvents.Event error = lastError(poe.ask("unkeyed", "hi"));
+        assertThat(error.text()).contains("NOT_THERE_API_KEY").contains("not-there/api-key");
+        assertThat(UPSTREAM.requests()).isEmpty();
+    }
+}
