@@ -2,6 +2,7 @@ package dev.botfleet.runtime;
 
 import dev.botfleet.runtime.fake.FakeOpenAiServer;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  * The real runtime on a random port, serving a fleet of test bots whose providers point at a fake
  * OpenAI-compatible server on loopback. Keys come from a mounted-Secret style directory.
  */
+@AutoConfigureObservability
 @SpringBootTest(classes = BotRuntimeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class RuntimeTestBase {
 

@@ -174,8 +174,10 @@ public final class LlmBotHandler implements BotHandler {
         }
 
         private void record(SignalType signal) {
+            // The framing cancels the answer right after its error event, so only a successful answer that is
+            // cancelled was cut off by the caller.
             String result = switch (signal) {
-                case CANCEL -> "cancelled";
+                case CANCEL -> outcome.equals("success") ? "cancelled" : outcome;
                 case ON_ERROR -> "failed";
                 default -> outcome;
             };

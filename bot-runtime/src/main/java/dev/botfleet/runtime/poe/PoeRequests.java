@@ -35,6 +35,9 @@ public final class PoeRequests {
 
     /** The parsed body, which must be a JSON object carrying a string {@code type}. */
     public JsonNode readBody(byte[] body) {
+        if (body.length == 0) {
+            throw new PoeRequestException(400, "request body is empty");
+        }
         JsonNode root;
         try {
             root = json.readTree(body);

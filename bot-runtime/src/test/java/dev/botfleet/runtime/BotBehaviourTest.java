@@ -1,0 +1,88 @@
+package dev.botfleet.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How a bot's spec shapes what goes upstream and what Poe gets back. */
+class BotBehaviourTest extends RuntimeTestBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void samplingSettingsComeFromTheSpecAndTheCallersTemperatureOnlyWhenAllowed() {
+        poe.ask("open", "hi");
+        JsonNode sent = UPSTREAM.lastRequest().body();
+        assertThat(sent.path("temperature").asDouble()).isEqualTo(0.5);
+        assertThat(sent.path("max_tokens").asInt()).isEqualTo(64);
+        assertThat(sent.path("model").asText()).isEqualTo("m-open");
+        assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
+
+        poe.ask("open", PoeClient.query("hi").put("temperature", 1.3));
+        assertThat(UPSTREAM.lastRequest().body().path("temperature").asDouble()).isEqualTo(1.3);
+
+        poe.ask("echo", PoeClient.query("hi").put("temperature", 1.3), "Authorization", bearer(ECHO_ACCESS_KEY));
+        assertThat(UPSTREAM.lastRequest().body().has("temperature"))
+                .as("echo does not allow the caller's temperature and sets none").isFalse();
+    }
+
+    @Test
+    void botInfoSummarisesTheBotWithoutSecretsOrPrompt() throws Exception {
+        List<SseEvents.Event> events = poe.ask("echo", "/botinfo", "Authorization", bearer(ECHO_ACCESS_KEY));
+        String answer = SseEvents.answer(events);
+        assertThat(answer).startsWith("```json\n").endsWith("\n```");
+        JsonNode info = JSON.readTree(answer.substring(8, answer.length() - 4));
+        assertThat(info.path("name").asText()).isEqualTo("echo");
+        assertThat(info.path("provider").asText()).isEqualTo("fake");
+        assertThat(info.path("model").asText()).isEqualTo("m-primary");
+        assertThat(info.path("settings").path("introduction_message").asText()).isEqualTo("Hi from echo.");
+        assertThat(info.has("systemPrompt")).isFalse();
+        assertThat(answer).doesNotContain(ECHO_ACCESS_KEY, UPSTREAM_KEY, "poe-echo", "fake-key", "Be brief");
+        assertThat(UPSTREAM.requests()).as("answered without the model").isEmpty();
+    }
+
+    @Test
+    void rotatedKeysAreUsedFromTheNextRequestOn() {
+        try {
+            writeSecret("fake-key", "api-key", "sk-rotated");
+            poe.ask("open", "hi");
+            assertThat(UPSTREAM.lastRequest().header("Authorization")).isEqualTo("Bearer sk-rotated");
+
+            writeSecret("poe-echo", "access-key", "rotated-access-key");
+            assertThat(poe.post("/bots/echo", PoeClient.query("hi"), "Authorization", bearer(ECHO_ACCESS_KEY))
+                    .statusCode()).isEqualTo(401);
+            assertThat(poe.post("/bots/echo", PoeClient.query("hi"), "Authorization", bearer("rotated-access-key"))
+                    .statusCode()).isEqualTo(200);
+        } finally {
+            writeSecret("fake-key", "api-key", UPSTREAM_KEY);
+            writeSecret("poe-echo", "access-key", ECHO_ACCESS_KEY);
+        }
+    }
+
+    @Test
+    void metricsCountQueriesByOutcomeAndNeverCarrySecrets() {
+        poe.ask("open", "hi");
+        UPSTREAM.enqueue(dev.botfleet.runtime.fake.FakeOpenAiServer.Reply.status(401));
+        poe.ask("open", "hi");
+
+        String metrics = poe.get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("botfleet_queries_total\\{.*bot=\"open\".*outcome=\"success\".*\\} [1-9]");
+        assertThat(metrics).containsPattern("botfleet_queries_total\\{.*outcome=\"upstream_error\".*\\} [1-9]");
+        assertThat(metrics).containsPattern("botfleet_upstream_errors_total\\{.*reason=\"http_401\".*\\}");
+        assertThat(metrics).contains("botfleet_time_to_first_token_seconds");
+        assertThat(metrics).containsPattern("botfleet_tokens_total\\{.*type=\"completion\".*\\}");
+        assertThat(metrics).doesNotContain(UPSTREAM_KEY, ECHO_ACCESS_KEY);
+    }
+
+    @Test
+    void readinessReportsTheLoadedConfiguration() throws Exception {
+        JsonNode readiness = JSON.readTree(poe.get("/actuator/health/readiness").body());
+        assertThat(readiness.path("status").asText()).isEqualTo("UP");
+        assertThat(readiness.at("/components/manifests/details/bots").asInt()).isEqualTo(5);
+        assertThat(poe.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+    }
+}
