@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
@@ -119,8 +120,10 @@ public final class ManifestLoader {
             }
             return result;
         } catch (JsonProcessingException e) {
-            throw new ManifestException(file + ": invalid YAML at line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage());
+            // Only the first line of the parser's message: the rest quotes the file, which may hold a Secret.
+            String problem = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ManifestException(file + ": invalid YAML" + where + ": " + problem);
         } catch (IOException e) {
             throw new ManifestException(file + ": cannot read: " + e.getMessage());
         }
@@ -133,9 +136,11 @@ public final class ManifestLoader {
         } catch (JsonMappingException e) {
             String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
-            throw new ManifestException(where + ": field '" + field + "': " + e.getOriginalMessage());
+            // Jackson's own message may quote the value, and the value may be a secret.
+            String problem = e instanceof UnrecognizedPropertyException ? "unknown field" : "invalid value or type";
+            throw new ManifestException(where + ": field '" + field + "': " + problem);
         } catch (JsonProcessingException e) {
-            throw new ManifestException(where + ": " + e.getOriginalMessage());
+            throw new ManifestException(where + ": cannot read " + type.getSimpleName());
         }
         if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
             throw new ManifestException(where + ": metadata.name is required");
