@@ -1,0 +1,73 @@
+package dev.botfleet.runtime.secrets;
+
+import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.runtime.config.Fleet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SecretResolverTest {
+
+    private static final SecretKeyRef OPENAI = new SecretKeyRef("openai", "api-key");
+
+    @TempDir
+    Path secrets;
+
+    private final Map<String, String> environment = new java.util.HashMap<>();
+
+    private SecretResolver resolver() {
+        return new SecretResolver(secrets, environment::get);
+    }
+
+    private static Fleet fleetWithSecret(String value) {
+        return new Fleet(Map.of(), Map.of(), Map.of("openai", Map.of("api-key", value)));
+    }
+
+    @Test
+    void environmentVariableIsTheSecretAndKeyUpperCasedWithUnderscores() {
+        assertThat(SecretResolver.environmentVariable(OPENAI)).isEqualTo("OPENAI_API_KEY");
+        assertThat(SecretResolver.environmentVariable(new SecretKeyRef("poe.team-a", "access.key")))
+                .isEqualTo("POE_TEAM_A_ACCESS_KEY");
+    }
+
+    @Test
+    void mountedFileWinsOverSecretDocumentWhichWinsOverEnvironment() throws IOException {
+        environment.put("OPENAI_API_KEY", "from-env");
+        assertThat(resolver().resolve(OPENAI, Fleet.empty())).hasValue("from-env");
+        assertThat(resolver().resolve(OPENAI, fleetWithSecret("from-doc"))).hasValue("from-doc");
+
+        Files.createDirectories(secrets.resolve("openai"));
+        Files.writeString(secrets.resolve("openai/api-key"), "from-file\n");
+        assertThat(resolver().resolve(OPENAI, fleetWithSecret("from-doc"))).hasValue("from-file");
+    }
+
+    @Test
+    void aRewrittenFileIsReadAgain() throws IOException {
+        Files.createDirectories(secrets.resolve("openai"));
+        Files.writeString(secrets.resolve("openai/api-key"), "first");
+        SecretResolver resolver = resolver();
+        assertThat(resolver.resolve(OPENAI, Fleet.empty())).hasValue("first");
+        Files.writeString(secrets.resolve("openai/api-key"), "second");
+        assertThat(resolver.resolve(OPENAI, Fleet.empty())).hasValue("second");
+    }
+
+    @Test
+    void emptyValuesCountAsMissing() {
+        environment.put("OPENAI_API_KEY", "  ");
+        assertThat(resolver().resolve(OPENAI, fleetWithSecret(""))).isEmpty();
+    }
+
+    @Test
+    void whereToPutNamesEveryPlaceAndNoValue() {
+        environment.put("OPENAI_API_KEY", "sk-never-shown");
+        String hint = resolver().whereToPut(OPENAI);
+        assertThat(hint).contains("OPENAI_API_KEY", secrets.resolve("openai/api-key").toString(), "'openai'")
+                .doesNotContain("sk-never-shown");
+    }
+}
