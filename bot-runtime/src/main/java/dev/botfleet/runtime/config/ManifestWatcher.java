@@ -76,6 +76,10 @@ public final class ManifestWatcher implements AutoCloseable {
             lastFingerprint = fingerprint;
             reloads.increment();
             log.info("serving {} bot(s) from {}", fleet.bots().size(), path);
+            fleet.bots().stream()
+                    .filter(bot -> bot.getSpec().getAccessKeySecretRef() == null)
+                    .forEach(bot -> log.warn("bot {} has no accessKeySecretRef and answers every caller; give it "
+                            + "the access key from its Poe settings page", bot.getMetadata().getName()));
         } catch (ManifestException e) {
             refuse(e.getMessage(), fingerprint);
         } catch (RuntimeException e) {

@@ -1,0 +1,92 @@
+package dev.botfleet.runtime.config;
+
+import dev.botfleet.api.validation.ManifestValidator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class ManifestWatcherTest {
+
+    private static final String FLEET = """
+            apiVersion: botfleet.dev/v1alpha1
+            kind: LLMProvider
+            metadata: {name: p}
+            spec: {baseUrl: 'http://127.0.0.1:1/v1', defaultModel: m}
+            ---
+            apiVersion: botfleet.dev/v1alpha1
+            kind: LLMBot
+            metadata: {name: guarded}
+            spec:
+              providerRef: {name: p}
+              accessKeySecretRef: {name: poe, key: access-key}
+            ---
+            apiVersion: botfleet.dev/v1alpha1
+            kind: LLMBot
+            metadata: {name: unguarded}
+            spec: {providerRef: {name: p}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final LiveFleet live = new LiveFleet();
+
+    private ManifestWatcher watcher(Path file) {
+        return new ManifestWatcher(file, new ManifestLoader(ManifestValidator.forBotfleetCrds()), live, registry);
+    }
+
+    @Test
+    void loadingWarnsAboutEachBotThatAnswersEveryCaller(CapturedOutput output) throws IOException {
+        Path file = dir.resolve("fleet.yaml");
+        Files.writeString(file, FLEET);
+        try (ManifestWatcher watcher = watcher(file)) {
+            watcher.poll();
+        }
+        assertThat(live.isLoaded()).isTrue();
+        assertThat(output.getOut()).contains("bot unguarded has no accessKeySecretRef")
+                .doesNotContain("bot guarded has no accessKeySecretRef");
+    }
+
+    @Test
+    void aRefusedChangeIsCountedOnceAndTheOldFleetStays() throws IOException {
+        Path file = dir.resolve("fleet.yaml");
+        Files.writeString(file, FLEET);
+        try (ManifestWatcher watcher = watcher(file)) {
+            watcher.poll();
+            Files.writeString(file, FLEET.replace("defaultModel: m", "defaultModel: ''"));
+            watcher.poll();
+            watcher.poll();
+
+            assertThat(live.current().bot("unguarded")).isPresent();
+            assertThat(live.lastError()).hasValueSatisfying(error -> assertThat(error).contains("spec.defaultModel"));
+            assertThat(registry.get("botfleet.config.reload.failures").counter().count()).isEqualTo(1);
+            assertThat(registry.get("botfleet.config.valid").gauge().value()).isZero();
+
+            Files.writeString(file, FLEET);
+            watcher.poll();
+            assertThat(live.lastError()).isEmpty();
+            assertThat(registry.get("botfleet.config.valid").gauge().value()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutAnyValidFleetNothingIsServedAndReadinessStaysDown() {
+        try (ManifestWatcher watcher = watcher(dir.resolve("missing.yaml"))) {
+            watcher.poll();
+        }
+        assertThat(live.isLoaded()).isFalse();
+        assertThat(new ManifestsHealthIndicator(live, "missing.yaml").health().getStatus().getCode())
+                .isEqualTo("OUT_OF_SERVICE");
+    }
+}
