@@ -2,6 +2,8 @@ package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import java.util.Objects;
+
 /** Observed state of an LLMBot. */
 public class LLMBotStatus extends ResourceStatus {
 
@@ -26,5 +28,16 @@ public class LLMBotStatus extends ResourceStatus {
 
     public void setEndpoint(String endpoint) {
         this.endpoint = endpoint;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && Objects.equals(runtime, ((LLMBotStatus) o).runtime)
+                && Objects.equals(endpoint, ((LLMBotStatus) o).endpoint);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), runtime, endpoint);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Status fields every botfleet resource carries. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,5 +32,17 @@ public abstract class ResourceStatus {
 
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == getClass()
+                && Objects.equals(observedGeneration, ((ResourceStatus) o).observedGeneration)
+                && Objects.equals(conditions, ((ResourceStatus) o).conditions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(observedGeneration, conditions);
     }
 }

@@ -1,0 +1,126 @@
+package dev.botfleet.operator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.botfleet.api.Fallback;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The {@code bots.yaml} of a runtime group: its LLMBot documents and the LLMProvider documents they use, spec
+ * only (no status, no secret values), in a stable order so that an unchanged group renders the same bytes.
+ * Bots that would push the ConfigMap over its size limit are left out and reported.
+ */
+public final class GroupConfig {
+
+    /** Kubernetes refuses objects over 1 MiB; this leaves room for the ConfigMap's metadata. */
+    public static final int MAX_BYTES = 1_000_000;
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private final String yaml;
+    private final List<String> tooLarge;
+    private final List<LLMProvider> providers;
+
+    private GroupConfig(String yaml, List<String> tooLarge, List<LLMProvider> providers) {
+        this.yaml = yaml;
+        this.tooLarge = List.copyOf(tooLarge);
+        this.providers = List.copyOf(providers);
+    }
+
+    public static GroupConfig render(List<LLMBot> bots, Function<String, Optional<LLMProvider>> providers) {
+        return render(bots, providers, MAX_BYTES);
+    }
+
+    static GroupConfig render(List<LLMBot> bots, Function<String, Optional<LLMProvider>> providers, int maxBytes) {
+        Map<String, String> providerDocs = new TreeMap<>();
+        Map<String, LLMProvider> used = new TreeMap<>();
+        Map<String, String> botDocs = new TreeMap<>();
+        List<String> tooLarge = new ArrayList<>();
+        int size = 0;
+        for (LLMBot bot : bots.stream().sorted(Comparator.comparing(b -> b.getMetadata().getName())).toList()) {
+            String botDoc = document(bot, bot.getSpec());
+            Map<String, LLMProvider> newProviders = new TreeMap<>();
+            for (String name : providerNames(bot)) {
+                if (!used.containsKey(name)) {
+                    providers.apply(name).ifPresent(provider -> newProviders.put(name, provider));
+                }
+            }
+            int added = bytes(botDoc) + newProviders.values().stream()
+                    .mapToInt(p -> bytes(document(p, p.getSpec()))).sum();
+            if (size + added > maxBytes) {
+                tooLarge.add(bot.getMetadata().getName());
+                continue;
+            }
+            size += added;
+            botDocs.put(bot.getMetadata().getName(), botDoc);
+            newProviders.forEach((name, provider) -> {
+                used.put(name, provider);
+                providerDocs.put(name, document(provider, provider.getSpec()));
+            });
+        }
+        List<String> documents = new ArrayList<>(providerDocs.values());
+        documents.addAll(botDocs.values());
+        return new GroupConfig(String.join("---\n", documents), tooLarge, new ArrayList<>(used.values()));
+    }
+
+    /** The providers a bot asks: its primary, then its fallbacks. */
+    public static List<String> providerNames(LLMBot bot) {
+        List<String> names = new ArrayList<>();
+        names.add(bot.getSpec().getProviderRef().getName());
+        if (bot.getSpec().getFallbacks() != null) {
+            bot.getSpec().getFallbacks().stream().map(Fallback::getProviderRef)
+                    .forEach(ref -> names.add(ref.getName()));
+        }
+        return names;
+    }
+
+    public String yaml() {
+        return yaml;
+    }
+
+    /** Bots left out because they would push the ConfigMap over its size limit. */
+    public List<String> tooLarge() {
+        return tooLarge;
+    }
+
+    /** The providers the rendered bots use and that exist. */
+    public List<LLMProvider> providers() {
+        return providers;
+    }
+
+    private static String document(HasMetadata resource, Object spec) {
+        Map<String, Object> document = new java.util.LinkedHashMap<>();
+        document.put("apiVersion", resource.getApiVersion());
+        document.put("kind", resource.getKind());
+        document.put("metadata", new ObjectMetaBuilder().withName(resource.getMetadata().getName()).build());
+        document.put("spec", spec);
+        try {
+            return YAML.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length + 4;
+    }
+}

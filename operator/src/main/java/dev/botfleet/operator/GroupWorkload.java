@@ -1,0 +1,172 @@
+package dev.botfleet.operator;
+
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a runtime group's ConfigMap, Deployment and Service should look like. The Deployment and Service carry a
+ * hash of their desired spec, so a change is detected without comparing against fields the API server defaults.
+ */
+public final class GroupWorkload {
+
+    public static final String HASH_ANNOTATION = "botfleet.dev/desired-hash";
+    static final String SECRETS_DIR = "/etc/botfleet/secrets/";
+
+    private static final Deployment TEMPLATE = loadTemplate();
+
+    private GroupWorkload() {
+    }
+
+    public static ConfigMap configMap(RuntimeGroup group, GroupConfig config, List<LLMBot> owners) {
+        return new ConfigMapBuilder()
+                .withMetadata(new ObjectMetaBuilder(metadata(group))
+                        .withOwnerReferences(owners.stream().map(GroupWorkload::owner).toList()).build())
+                .withData(Map.of(RuntimeGroup.CONFIG_KEY, config.yaml()))
+                .build();
+    }
+
+    /** The Secret keys a group's pods need: each bot's access key and each used provider's API key. */
+    public static SortedMap<String, SortedSet<String>> mountedSecrets(List<LLMBot> bots, List<LLMProvider> providers) {
+        SortedMap<String, SortedSet<String>> secrets = new TreeMap<>();
+        for (LLMBot bot : bots) {
+            add(secrets, bot.getSpec().getAccessKeySecretRef());
+        }
+        for (LLMProvider provider : providers) {
+            add(secrets, provider.getSpec().getApiKeySecretRef());
+        }
+        return secrets;
+    }
+
+    public static Deployment deployment(RuntimeGroup group, SortedMap<String, SortedSet<String>> secrets,
+                                        OperatorSettings settings, ConfigMap owner) {
+        Deployment deployment = new DeploymentBuilder(Serialization.clone(TEMPLATE))
+                .withMetadata(new ObjectMetaBuilder(metadata(group)).withOwnerReferences(owner(owner)).build())
+                .editSpec()
+                .withReplicas(settings.runtimeReplicas())
+                .withSelector(new LabelSelectorBuilder().withMatchLabels(group.selector()).build())
+                .editTemplate()
+                .withNewMetadata().withLabels(group.labels()).endMetadata()
+                .endTemplate()
+                .endSpec()
+                .build();
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container runtime = pod.getContainers().get(0);
+        runtime.setImage(settings.runtimeImage());
+        runtime.setResources(settings.runtimeResources());
+        pod.setImagePullSecrets(settings.imagePullSecrets().stream().map(LocalObjectReference::new).toList());
+        pod.setNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector());
+        pod.setTolerations(settings.tolerations().isEmpty() ? null : settings.tolerations());
+        pod.getVolumes().add(new VolumeBuilder().withName("config")
+                .withNewConfigMap().withName(group.objectName()).endConfigMap().build());
+        int index = 0;
+        for (Map.Entry<String, SortedSet<String>> secret : secrets.entrySet()) {
+            String volume = "secret-" + index++;
+            pod.getVolumes().add(secretVolume(volume, secret.getKey(), secret.getValue()));
+            runtime.getVolumeMounts().add(new VolumeMountBuilder().withName(volume)
+                    .withMountPath(SECRETS_DIR + secret.getKey()).withReadOnly(true).build());
+        }
+        return withHash(deployment, deployment.getSpec());
+    }
+
+    public static Service service(RuntimeGroup group, ConfigMap owner) {
+        Service service = new ServiceBuilder()
+                .withMetadata(new ObjectMetaBuilder(metadata(group)).withOwnerReferences(owner(owner)).build())
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(group.selector())
+                .addNewPort().withName("http").withPort(80).withNewTargetPort("http").withProtocol("TCP").endPort()
+                .endSpec()
+                .build();
+        return withHash(service, service.getSpec());
+    }
+
+    public static String hashOf(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(HASH_ANNOTATION);
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withHash(T resource, Object spec) {
+        resource.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, sha256(Serialization.asJson(spec))));
+        return resource;
+    }
+
+    private static Volume secretVolume(String name, String secret, SortedSet<String> keys) {
+        return new VolumeBuilder().withName(name)
+                .withNewSecret()
+                .withSecretName(secret)
+                // Optional: a missing Secret must not keep the pod from starting; the runtime reports it.
+                .withOptional(true)
+                .withItems(keys.stream().map(key -> new KeyToPath(key, null, key)).toList())
+                .endSecret()
+                .build();
+    }
+
+    private static void add(SortedMap<String, SortedSet<String>> secrets, SecretKeyRef ref) {
+        if (ref != null) {
+            secrets.computeIfAbsent(ref.getName(), name -> new TreeSet<>()).add(ref.getKey());
+        }
+    }
+
+    private static ObjectMeta metadata(RuntimeGroup group) {
+        return new ObjectMetaBuilder().withName(group.objectName()).withNamespace(group.namespace())
+                .withLabels(group.labels()).build();
+    }
+
+    private static OwnerReference owner(io.fabric8.kubernetes.api.model.HasMetadata owner) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .build();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Deployment loadTemplate() {
+        try (InputStream in = GroupWorkload.class.getResourceAsStream("/runtime-deployment.yaml")) {
+            return Serialization.unmarshal(in, Deployment.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

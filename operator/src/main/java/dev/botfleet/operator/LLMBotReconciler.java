@@ -1,0 +1,213 @@
+package dev.botfleet.operator;
+
+import dev.botfleet.api.Condition;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMBotStatus;
+import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles each LLMBot by bringing its whole runtime group in line with every bot of the group in the cache
+ * (ConfigMap, Deployment, Service), then writing the bot's status. A change to a provider, a labelled Secret or a
+ * group object wakes exactly the bots that depend on it, through indexes on the bot cache.
+ */
+@ControllerConfiguration(name = "llmbot")
+public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
+
+    static final String BY_GROUP = "llmbot-by-group";
+    static final String BY_PROVIDER = "llmbot-by-provider";
+    static final String BY_SECRET = "llmbot-by-secret";
+
+    private final GroupWriter writer;
+    private final SecretKeys secrets;
+    private final EventRecorder events;
+    private final OperatorSettings settings;
+    private final Map<String, Object> groupLocks = new ConcurrentHashMap<>();
+
+    private InformerEventSource<LLMProvider, LLMBot> providers;
+    private InformerEventSource<ConfigMap, LLMBot> configMaps;
+    private InformerEventSource<Deployment, LLMBot> deployments;
+    private InformerEventSource<Service, LLMBot> services;
+
+    public LLMBotReconciler(GroupWriter writer, SecretKeys secrets, EventRecorder events, OperatorSettings settings) {
+        this.writer = writer;
+        this.secrets = secrets;
+        this.events = events;
+        this.settings = settings;
+    }
+
+    @Override
+    public List<EventSource<?, LLMBot>> prepareEventSources(EventSourceContext<LLMBot> context) {
+        IndexedResourceCache<LLMBot> bots = context.getPrimaryCache();
+        context.getPrimaryCache().addIndexer(BY_GROUP, bot -> List.of(RuntimeGroup.of(bot).key()));
+        context.getPrimaryCache().addIndexer(BY_PROVIDER, bot -> GroupConfig.providerNames(bot).stream()
+                .map(name -> bot.getMetadata().getNamespace() + "/" + name).distinct().toList());
+        context.getPrimaryCache().addIndexer(BY_SECRET, bot -> {
+            SecretKeyRef ref = bot.getSpec().getAccessKeySecretRef();
+            return ref == null ? List.of() : List.of(bot.getMetadata().getNamespace() + "/" + ref.getName());
+        });
+
+        providers = new InformerEventSource<>(InformerEventSourceConfiguration.from(LLMProvider.class, LLMBot.class)
+                .withName("providers")
+                .withSecondaryToPrimaryMapper(byIndex(bots, BY_PROVIDER, LLMBotReconciler::namespacedName))
+                .build(), context);
+        configMaps = groupObjects(ConfigMap.class, "configmaps", context);
+        deployments = groupObjects(Deployment.class, "deployments", context);
+        services = groupObjects(Service.class, "services", context);
+        InformerEventSource<Secret, LLMBot> labelledSecrets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, LLMBot.class)
+                        .withName("labelled-secrets")
+                        .withLabelSelector(settings.secretSelector())
+                        .withSecondaryToPrimaryMapper(byIndex(bots, BY_SECRET, LLMBotReconciler::namespacedName))
+                        .build(), context);
+        return List.of(providers, configMaps, deployments, services, labelledSecrets);
+    }
+
+    private <R extends HasMetadata> InformerEventSource<R, LLMBot> groupObjects(
+            Class<R> type, String name, EventSourceContext<LLMBot> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, LLMBot.class)
+                .withName(name)
+                .withLabelSelector(RuntimeGroup.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(byIndex(context.getPrimaryCache(), BY_GROUP, object ->
+                        object.getMetadata().getNamespace() + "/"
+                                + object.getMetadata().getLabels().get(RuntimeGroup.GROUP_LABEL)))
+                .build(), context);
+    }
+
+    @Override
+    public UpdateControl<LLMBot> reconcile(LLMBot bot, Context<LLMBot> context) {
+        RuntimeGroup group = RuntimeGroup.of(bot);
+        GroupState state = syncGroup(group, context.getPrimaryCache(), null);
+        Condition ready = readiness(bot, group, state);
+        LLMBotStatus status = new LLMBotStatus();
+        status.setObservedGeneration(bot.getMetadata().getGeneration());
+        status.setConditions(Conditions.only(ready));
+        status.setRuntime(group.name());
+        status.setEndpoint(group.endpoint(bot.getMetadata().getName()));
+        UpdateControl<LLMBot> control = StatusWrites.update(bot, status, ready, events);
+        // The access key Secret may carry no watch label, and then sends no events: look again later.
+        return "AccessKeyNotFound".equals(ready.getReason())
+                ? control.rescheduleAfter(settings.recheckInterval()) : control;
+    }
+
+    @Override
+    public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
+        syncGroup(RuntimeGroup.of(bot), context.getPrimaryCache(), bot.getMetadata().getName());
+        return DeleteControl.defaultDelete();
+    }
+
+    /** What the group looks like after it was brought in line. */
+    private record GroupState(GroupConfig config, boolean available) {
+    }
+
+    private GroupState syncGroup(RuntimeGroup group, IndexedResourceCache<LLMBot> cache, String leaving) {
+        synchronized (groupLocks.computeIfAbsent(group.key(), key -> new Object())) {
+            List<LLMBot> members = cache.byIndex(BY_GROUP, group.key()).stream()
+                    .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+                    .filter(b -> !b.getMetadata().getName().equals(leaving))
+                    .sorted(Comparator.comparing(b -> b.getMetadata().getName()))
+                    .toList();
+            ResourceID id = new ResourceID(group.objectName(), group.namespace());
+            if (members.isEmpty()) {
+                if (configMaps.get(id).isPresent() || deployments.get(id).isPresent() || services.get(id).isPresent()) {
+                    writer.delete(group);
+                }
+                return new GroupState(GroupConfig.render(List.of(), name -> Optional.empty()), false);
+            }
+            GroupConfig config = GroupConfig.render(members,
+                    name -> providers.get(new ResourceID(name, group.namespace())));
+            Set<String> served = members.stream().map(b -> b.getMetadata().getName())
+                    .filter(name -> !config.tooLarge().contains(name)).collect(Collectors.toSet());
+            List<LLMBot> servedBots = members.stream().filter(b -> served.contains(b.getMetadata().getName())).toList();
+
+            ConfigMap configMap = writer.apply(GroupWorkload.configMap(group, config, servedBots), configMaps.get(id));
+            writer.apply(GroupWorkload.deployment(group, GroupWorkload.mountedSecrets(servedBots, config.providers()),
+                    settings, configMap), deployments.get(id));
+            writer.apply(GroupWorkload.service(group, configMap), services.get(id));
+            boolean available = deployments.get(id)
+                    .map(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
+                            && d.getStatus().getAvailableReplicas() > 0)
+                    .orElse(false);
+            return new GroupState(config, available);
+        }
+    }
+
+    private Condition readiness(LLMBot bot, RuntimeGroup group, GroupState state) {
+        String namespace = bot.getMetadata().getNamespace();
+        String providerName = bot.getSpec().getProviderRef().getName();
+        Long generation = bot.getMetadata().getGeneration();
+        Optional<LLMProvider> provider = providers.get(new ResourceID(providerName, namespace));
+        if (provider.isEmpty()) {
+            return failing("ProviderNotFound", "LLMProvider '" + providerName + "' does not exist in namespace "
+                    + namespace + "; create it or fix spec.providerRef.name", bot);
+        }
+        Condition providerReady = Conditions.find(provider.get().getStatus());
+        if (providerReady != null && Condition.FALSE.equals(providerReady.getStatus())) {
+            return failing("ProviderNotReady", "LLMProvider '" + providerName + "' is not ready: "
+                    + providerReady.getMessage(), bot);
+        }
+        String model = bot.getSpec().getModel() != null ? bot.getSpec().getModel()
+                : provider.get().getSpec().getDefaultModel();
+        if (!provider.get().getSpec().allowsModel(model)) {
+            return failing("ModelNotAllowed", "model '" + model + "' is not in spec.models of LLMProvider '"
+                    + providerName + "'; pick one of " + provider.get().getSpec().getModels(), bot);
+        }
+        SecretKeyRef accessKey = bot.getSpec().getAccessKeySecretRef();
+        if (accessKey != null && secrets.check(namespace, accessKey) != SecretKeys.Presence.PRESENT) {
+            return failing("AccessKeyNotFound", "the Poe access key is not in Secret '" + accessKey.getName()
+                    + "' under key '" + accessKey.getKey() + "'; create it with the key from the bot's Poe "
+                    + "settings page", bot);
+        }
+        if (state.config().tooLarge().contains(bot.getMetadata().getName())) {
+            return failing("RuntimeConfigTooLarge", "runtime group '" + group.name() + "' has no room for this "
+                    + "bot: its ConfigMap would exceed " + GroupConfig.MAX_BYTES + " bytes; move the bot to "
+                    + "another group with spec.runtime", bot);
+        }
+        if (!state.available()) {
+            return failing("RuntimeNotAvailable", "waiting for Deployment " + group.objectName()
+                    + " to have an available replica", bot);
+        }
+        return Conditions.ready(true, "Ready", "served at " + group.endpoint(bot.getMetadata().getName()),
+                generation, bot.getStatus());
+    }
+
+    private static Condition failing(String reason, String message, LLMBot bot) {
+        return Conditions.ready(false, reason, message, bot.getMetadata().getGeneration(), bot.getStatus());
+    }
+
+    private static String namespacedName(HasMetadata resource) {
+        return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    }
+
+    private static <R extends HasMetadata> SecondaryToPrimaryMapper<R> byIndex(
+            IndexedResourceCache<LLMBot> bots, String index, java.util.function.Function<R, String> key) {
+        return resource -> bots.byIndex(index, key.apply(resource)).stream()
+                .map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.botfleet.operator;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.api.Durations;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's configuration, read from environment variables (the Helm chart sets them).
+ *
+ * @param namespaces        namespaces to watch; empty means all
+ * @param runtimeImage      image of the bot-runtime containers
+ * @param runtimeReplicas   replicas of each runtime group's Deployment
+ * @param runtimeResources  resources of the runtime container
+ * @param imagePullSecrets  pull secrets for runtime pods
+ * @param nodeSelector      node selector of runtime pods
+ * @param tolerations       tolerations of runtime pods
+ * @param secretSelector    label selector of the Secrets the operator watches to react at once to changes
+ * @param recheckInterval   how often a resource waiting for something unwatched (an unlabelled Secret) is checked
+ * @param leaderElection    whether replicas elect a leader through a Lease
+ * @param leaseNamespace    namespace of that Lease (default: the operator's own)
+ */
+public record OperatorSettings(
+        Set<String> namespaces,
+        String runtimeImage,
+        int runtimeReplicas,
+        ResourceRequirements runtimeResources,
+        List<String> imagePullSecrets,
+        Map<String, String> nodeSelector,
+        List<Toleration> tolerations,
+        String secretSelector,
+        Duration recheckInterval,
+        boolean leaderElection,
+        String leaseNamespace) {
+
+    public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/botfleet/bot-runtime:0.1.0";
+    public static final String DEFAULT_SECRET_SELECTOR = "botfleet.dev/watch";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static OperatorSettings fromEnvironment() {
+        return from(System::getenv);
+    }
+
+    /** Reads settings through {@code env}, which answers null for unset variables. */
+    public static OperatorSettings from(UnaryOperator<String> env) {
+        return new OperatorSettings(
+                csv(env.apply("BOTFLEET_NAMESPACES")).stream().collect(Collectors.toUnmodifiableSet()),
+                or(env.apply("BOTFLEET_RUNTIME_IMAGE"), DEFAULT_RUNTIME_IMAGE),
+                Integer.parseInt(or(env.apply("BOTFLEET_RUNTIME_REPLICAS"), "1")),
+                json(env.apply("BOTFLEET_RUNTIME_RESOURCES"), new TypeReference<>() { }, defaultResources()),
+                csv(env.apply("BOTFLEET_RUNTIME_IMAGE_PULL_SECRETS")),
+                json(env.apply("BOTFLEET_RUNTIME_NODE_SELECTOR"), new TypeReference<>() { }, Map.of()),
+                json(env.apply("BOTFLEET_RUNTIME_TOLERATIONS"), new TypeReference<>() { }, List.of()),
+                or(env.apply("BOTFLEET_SECRET_SELECTOR"), DEFAULT_SECRET_SELECTOR),
+                Durations.parse(or(env.apply("BOTFLEET_RECHECK_INTERVAL"), "60s")),
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_LEADER_ELECTION"), "false")),
+                env.apply("BOTFLEET_LEASE_NAMESPACE"));
+    }
+
+    private static ResourceRequirements defaultResources() {
+        ResourceRequirements resources = new ResourceRequirements();
+        resources.setRequests(Map.of("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"),
+                "memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi")));
+        resources.setLimits(Map.of("memory", new io.fabric8.kubernetes.api.model.Quantity("512Mi")));
+        return resources;
+    }
+
+    private static String or(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static List<String> csv(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static <T> T json(String value, TypeReference<T> type, T fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return JSON.readValue(value, type);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not valid JSON for " + type.getType() + ": " + e.getMessage(), e);
+        }
+    }
+}

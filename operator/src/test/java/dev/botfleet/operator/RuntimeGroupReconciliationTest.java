@@ -1,0 +1,152 @@
+package dev.botfleet.operator;
+
+import dev.botfleet.api.LLMBot;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class RuntimeGroupReconciliationTest extends OperatorTestBase {
+
+    private void openaiWithAssistant() {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        secret("poe-assistant", Map.of("access-key", ACCESS_KEY));
+        provider("openai", "openai");
+        bot("assistant", "openai", "default", """
+                systemPrompt: Be helpful.
+                accessKeySecretRef: {name: poe-assistant, key: access-key}
+                """);
+        await().atMost(Duration.ofSeconds(15)).until(() -> deployment("default") != null && service("default") != null);
+    }
+
+    @Test
+    void providerSecretAndBotBecomeAConfigMapDeploymentServiceAndStatus() {
+        openaiWithAssistant();
+
+        ConfigMap config = configMap("default");
+        String botsYaml = config.getData().get("bots.yaml");
+        assertThat(botsYaml).contains("kind: LLMProvider", "name: openai", "kind: LLMBot", "name: assistant",
+                "systemPrompt: Be helpful.").doesNotContain("status", OPENAI_KEY, ACCESS_KEY);
+        assertThat(config.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "botfleet")
+                .containsEntry("botfleet.dev/runtime", "default");
+        assertThat(config.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getName()).isEqualTo("assistant"));
+
+        PodSpec pod = deployment("default").getSpec().getTemplate().getSpec();
+        Container runtime = pod.getContainers().get(0);
+        assertThat(runtime.getImage()).isEqualTo(OperatorSettings.DEFAULT_RUNTIME_IMAGE);
+        assertThat(runtime.getArgs()).contains("--manifests=/etc/botfleet/config", "--secrets-dir=/etc/botfleet/secrets");
+        assertThat(runtime.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(runtime.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(runtime.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(runtime.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(runtime.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        Volume configVolume = pod.getVolumes().stream().filter(v -> v.getName().equals("config")).findFirst().orElseThrow();
+        assertThat(configVolume.getConfigMap().getName()).isEqualTo("botfleet-default");
+        assertThat(runtime.getVolumeMounts()).noneSatisfy(m -> assertThat(m.getSubPath()).isNotNull());
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .extracting(v -> v.getSecret().getSecretName() + ":" + v.getSecret().getItems().get(0).getKey())
+                .containsExactlyInAnyOrder("openai:api-key", "poe-assistant:access-key");
+        assertThat(runtime.getVolumeMounts()).extracting(m -> m.getMountPath())
+                .contains("/etc/botfleet/secrets/openai", "/etc/botfleet/secrets/poe-assistant");
+
+        assertThat(service("default").getSpec().getPorts()).singleElement()
+                .satisfies(port -> assertThat(port.getPort()).isEqualTo(80));
+
+        awaitBot("assistant", "RuntimeNotAvailable");
+        LLMBot bot = getBot("assistant");
+        assertThat(bot.getStatus().getEndpoint()).isEqualTo("http://botfleet-default.team-a.svc/bots/assistant");
+        assertThat(bot.getStatus().getRuntime()).isEqualTo("default");
+        assertThat(bot.getStatus().getObservedGeneration()).isEqualTo(bot.getMetadata().getGeneration());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Ready".equals(ready(getProvider("openai")).reason()));
+
+        markAvailable("default");
+        awaitBot("assistant", "Ready");
+        assertThat(ready(getBot("assistant")).status()).isEqualTo("True");
+    }
+
+    @Test
+    void aBotChangeUpdatesTheConfigMapButNotThePodTemplate() {
+        openaiWithAssistant();
+        Deployment before = deployment("default");
+
+        LLMBot bot = getBot("assistant");
+        bot.getSpec().setSystemPrompt("Be terse.");
+        client.resource(bot).update();
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                configMap("default").getData().get("bots.yaml").contains("systemPrompt: Be terse."));
+        assertThat(deployment("default").getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(deployment("default").getMetadata().getResourceVersion())
+                .isEqualTo(before.getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void aNewSecretReferenceChangesThePodTemplate() {
+        openaiWithAssistant();
+        String hashBefore = GroupWorkload.hashOf(deployment("default"));
+
+        secret("poe-helper", Map.of("access-key", "another-access-key"));
+        bot("helper", "openai", "default", "accessKeySecretRef: {name: poe-helper, key: access-key}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !hashBefore.equals(GroupWorkload.hashOf(deployment("default"))));
+        assertThat(deployment("default").getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
+                        .isEqualTo("poe-helper"));
+    }
+
+    @Test
+    void twoGroupsInOneNamespaceGetTheirOwnObjects() {
+        openaiWithAssistant();
+        bot("researcher", "openai", "research", "");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("research") != null);
+        assertThat(configMap("research").getData().get("bots.yaml")).contains("name: researcher")
+                .doesNotContain("name: assistant");
+        assertThat(configMap("default").getData().get("bots.yaml")).doesNotContain("researcher");
+        assertThat(deployment("research").getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getSecret() != null).extracting(v -> v.getSecret().getSecretName())
+                .containsExactly("openai");
+        awaitBot("researcher", "RuntimeNotAvailable");
+        assertThat(getBot("researcher").getStatus().getEndpoint())
+                .isEqualTo("http://botfleet-research.team-a.svc/bots/researcher");
+    }
+
+    @Test
+    void theLastBotOfAGroupTakesTheGroupWithIt() {
+        openaiWithAssistant();
+        bot("researcher", "openai", "research", "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("research") != null);
+
+        client.resource(getBot("researcher")).delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                configMap("research") == null && deployment("research") == null && service("research") == null);
+        assertThat(deployment("default")).isNotNull();
+    }
+
+    @Test
+    void aDeletedBotLeavesTheGroupConfigMap() {
+        openaiWithAssistant();
+        bot("helper", "openai", "default", "");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                configMap("default").getData().get("bots.yaml").contains("name: helper"));
+
+        client.resource(getBot("helper")).delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !configMap("default").getData().get("bots.yaml").contains("name: helper"));
+        assertThat(configMap("default").getData().get("bots.yaml")).contains("name: assistant");
+    }
+}
