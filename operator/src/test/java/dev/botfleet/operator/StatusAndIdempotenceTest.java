@@ -1,0 +1,169 @@
+package dev.botfleet.operator;
+
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class StatusAndIdempotenceTest extends OperatorTestBase {
+
+    private void readyFleet() {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        secret("poe-assistant", Map.of("access-key", ACCESS_KEY));
+        provider("openai", "openai");
+        bot("assistant", "openai", "default", "accessKeySecretRef: {name: poe-assistant, key: access-key}");
+        await().atMost(Duration.ofSeconds(15)).until(() -> deployment("default") != null);
+        markAvailable("default");
+        awaitBot("assistant", "Ready");
+    }
+
+    private List<Event> events(String involved) {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals(involved)).toList();
+    }
+
+    @Test
+    void aDeletedProviderShowsOnItsBotsAndNowhereElse() {
+        readyFleet();
+        secret("groq", Map.of("api-key", "gsk-other"));
+        provider("groq", "groq");
+        bot("fast", "groq", "fast", "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("fast") != null);
+        markAvailable("fast");
+        awaitBot("fast", "Ready");
+
+        client.resource(getProvider("openai")).delete();
+
+        awaitBot("assistant", "ProviderNotFound");
+        assertThat(ready(getBot("assistant")).message()).contains("LLMProvider 'openai' does not exist");
+        assertThat(ready(getBot("fast")).reason()).isEqualTo("Ready");
+        assertThat(events("assistant")).extracting(Event::getReason).contains("ProviderNotFound");
+    }
+
+    @Test
+    void aMissingSecretKeyShowsOnTheProviderAndItsBots() {
+        secret("openai", Map.of("wrong-key", OPENAI_KEY));
+        provider("openai", "openai");
+        bot("assistant", "openai", "default", "");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SecretKeyMissing".equals(ready(getProvider("openai")).reason()));
+        assertThat(ready(getProvider("openai")).message()).contains("no key 'api-key'");
+        awaitBot("assistant", "ProviderNotReady");
+        assertThat(events("openai")).extracting(Event::getReason).containsExactly("SecretKeyMissing");
+    }
+
+    @Test
+    void aMissingSecretShowsAsSecretNotFoundAndClearsWhenALabelledSecretAppears() {
+        provider("openai", "openai");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SecretNotFound".equals(ready(getProvider("openai")).reason()));
+
+        Secret secret = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("openai")
+                .withNamespace(NAMESPACE).withLabels(Map.of("botfleet.dev/watch", "yes")).endMetadata()
+                .withStringData(Map.of("api-key", OPENAI_KEY)).build();
+        client.resource(secret).create();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Ready".equals(ready(getProvider("openai")).reason()));
+    }
+
+    @Test
+    void modelOutsideTheAllowListAndMissingAccessKeyAreNamed() {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        apply("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: openai}
+                spec:
+                  baseUrl: https://api.openai.com/v1
+                  defaultModel: gpt-4o-mini
+                  models: [gpt-4o-mini]
+                  apiKeySecretRef: {name: openai, key: api-key}
+                """, LLMProvider.class);
+        bot("picky", "openai", "default", "model: gpt-4o");
+        bot("locked", "openai", "default", "accessKeySecretRef: {name: poe-locked, key: access-key}");
+
+        awaitBot("picky", "ModelNotAllowed");
+        awaitBot("locked", "AccessKeyNotFound");
+        assertThat(ready(getBot("locked")).message()).contains("poe-locked").contains("access-key");
+    }
+
+    @Test
+    void aGroupTooLargeForOneConfigMapRefusesTheBotsThatDoNotFit() {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        provider("openai", "openai");
+        String prompt = "x".repeat(99_000);
+        for (int i = 0; i < 11; i++) {
+            bot("big-" + (char) ('a' + i), "openai", "big", "systemPrompt: " + prompt);
+        }
+        awaitBot("big-k", "RuntimeConfigTooLarge");
+        assertThat(ready(getBot("big-k")).message()).contains("move the bot to another group");
+        assertThat(configMap("big").getData().get("bots.yaml").length()).isLessThanOrEqualTo(GroupConfig.MAX_BYTES);
+        assertThat(configMap("big").getData().get("bots.yaml")).contains("name: big-a").doesNotContain("name: big-k");
+    }
+
+    @Test
+    void lastTransitionTimeMovesOnlyWhenTheStatusChanges() throws Exception {
+        readyFleet();
+        String since = Conditions.find(getBot("assistant").getStatus()).getLastTransitionTime();
+
+        LLMBot bot = getBot("assistant");
+        bot.getSpec().setTemperature(0.2);
+        client.resource(bot).update();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                getBot("assistant").getStatus().getObservedGeneration().equals(getBot("assistant").getMetadata().getGeneration()));
+
+        assertThat(Conditions.find(getBot("assistant").getStatus()).getLastTransitionTime()).isEqualTo(since);
+    }
+
+    @Test
+    void anUnchangedWorldCostsNoWritesEvenAcrossAnOperatorRestart() throws Exception {
+        readyFleet();
+        writesUntilQuiet();
+
+        restartOperator();
+        List<String> writes = writesUntilQuiet();
+
+        assertThat(writes).as("writes after a restart with nothing changed").isEmpty();
+    }
+
+    @Test
+    void aNewBotInAnExistingGroupCostsAFewWrites() throws Exception {
+        readyFleet();
+        writesUntilQuiet();
+
+        bot("helper", "openai", "default", "");
+        awaitBot("helper", "Ready");
+        List<String> writes = writesUntilQuiet();
+
+        // The test's own create, then: finalizer, ConfigMap update, status.
+        assertThat(writes).as(writes.toString()).hasSizeLessThanOrEqualTo(4);
+        assertThat(writes).noneMatch(w -> w.contains("/deployments/"));
+        System.out.println("API writes for one new bot in an existing group: " + writes);
+    }
+
+    @Test
+    void noSecretValueIsWrittenAnywhere() {
+        readyFleet();
+        bot("broken", "nope", "default", "accessKeySecretRef: {name: poe-assistant, key: missing}");
+        awaitBot("broken", "ProviderNotFound");
+
+        String everything = Serialization.asYaml(client.configMaps().inNamespace(NAMESPACE).list())
+                + Serialization.asYaml(client.apps().deployments().inNamespace(NAMESPACE).list())
+                + Serialization.asYaml(client.services().inNamespace(NAMESPACE).list())
+                + Serialization.asYaml(client.resources(LLMBot.class).inNamespace(NAMESPACE).list())
+                + Serialization.asYaml(client.resources(LLMProvider.class).inNamespace(NAMESPACE).list())
+                + Serialization.asYaml(client.v1().events().inNamespace(NAMESPACE).list());
+        for (String value : List.of(OPENAI_KEY, ACCESS_KEY)) {
+            assertThat(everything).doesNotContain(value)
+                    .doesNotContain(java.util.Base64.getEncoder().encodeToString(value.getBytes()));
+        }
+    }
+}
