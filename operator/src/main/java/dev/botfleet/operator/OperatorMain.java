@@ -12,6 +12,8 @@ import java.time.Duration;
 /** Starts the botfleet operator against the cluster the fabric8 client finds (in-cluster, KUBECONFIG, …). */
 public final class OperatorMain {
 
+    public static final String LEASE_NAME = "botfleet-operator";
+
     private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
 
     private OperatorMain() {
@@ -38,9 +40,9 @@ public final class OperatorMain {
                     .withUseSSAToPatchPrimaryResource(false)
                     .withCloseClientOnStop(false);
             if (settings.leaderElection()) {
-                overrider.withLeaderElectionConfiguration(settings.leaseNamespace() == null
-                        ? new LeaderElectionConfiguration("botfleet-operator")
-                        : new LeaderElectionConfiguration("botfleet-operator", settings.leaseNamespace()));
+                overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME,
+                        settings.leaseNamespace(), Duration.ofSeconds(15), Duration.ofSeconds(10),
+                        Duration.ofSeconds(2), null, null, settings.exitOnLostLeadership()));
             }
         });
         SecretKeys secrets = new SecretKeys(client);

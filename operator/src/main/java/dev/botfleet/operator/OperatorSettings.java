@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * @param recheckInterval   how often a resource waiting for something unwatched (an unlabelled Secret) is checked
  * @param leaderElection    whether replicas elect a leader through a Lease
  * @param leaseNamespace    namespace of that Lease (default: the operator's own)
+ * @param exitOnLostLeadership whether the process exits when it loses leadership (so Kubernetes restarts it);
+ *                             off only where the operator is embedded, as in tests
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -40,7 +42,8 @@ public record OperatorSettings(
         String secretSelector,
         Duration recheckInterval,
         boolean leaderElection,
-        String leaseNamespace) {
+        String leaseNamespace,
+        boolean exitOnLostLeadership) {
 
     public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/botfleet/bot-runtime:0.1.0";
     public static final String DEFAULT_SECRET_SELECTOR = "botfleet.dev/watch";
@@ -64,7 +67,8 @@ public record OperatorSettings(
                 or(env.apply("BOTFLEET_SECRET_SELECTOR"), DEFAULT_SECRET_SELECTOR),
                 Durations.parse(or(env.apply("BOTFLEET_RECHECK_INTERVAL"), "60s")),
                 Boolean.parseBoolean(or(env.apply("BOTFLEET_LEADER_ELECTION"), "false")),
-                env.apply("BOTFLEET_LEASE_NAMESPACE"));
+                env.apply("BOTFLEET_LEASE_NAMESPACE"),
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_EXIT_ON_LOST_LEADERSHIP"), "true")));
     }
 
     private static ResourceRequirements defaultResources() {

@@ -1,0 +1,71 @@
+package dev.botfleet.operator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.javaoperatorsdk.operator.Operator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class DriftAndLeadershipTest extends OperatorTestBase {
+
+    @Test
+    void aHandEditedConfigMapIsPutBack() {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        provider("openai", "openai");
+        bot("assistant", "openai", "default", "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> configMap("default") != null);
+        String desired = configMap("default").getData().get("bots.yaml");
+
+        ConfigMap edited = configMap("default");
+        edited.getData().put("bots.yaml", "# edited by hand\n");
+        client.resource(edited).update();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> desired.equals(configMap("default").getData().get("bots.yaml")));
+    }
+
+    @Test
+    void aDeletedDeploymentIsRecreated() {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        provider("openai", "openai");
+        bot("assistant", "openai", "default", "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default") != null);
+
+        client.resource(deployment("default")).delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default") != null);
+    }
+
+    @Test
+    void withLeaderElectionTheOperatorHoldsALease() {
+        OperatorSettings electing = OperatorSettings.from(name -> switch (name) {
+            case "BOTFLEET_LEADER_ELECTION" -> "true";
+            case "BOTFLEET_LEASE_NAMESPACE" -> "botfleet-system";
+            case "BOTFLEET_EXIT_ON_LOST_LEADERSHIP" -> "false";
+            default -> null;
+        });
+        // The mock cannot answer the permission check JOSDK makes before electing; answer as an API server
+        // would for the operator's RBAC (leases: get, create, update).
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus()
+                        .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                        .withVerbs("get", "create", "update").endResourceRule()
+                        .withIncomplete(false).endStatus().build())
+                .always();
+        Operator second = OperatorMain.create(client, electing);
+        second.start();
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> client.resources(Lease.class)
+                    .inNamespace("botfleet-system").withName("botfleet-operator").get() != null);
+            Lease lease = client.resources(Lease.class).inNamespace("botfleet-system").withName("botfleet-operator").get();
+            assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+        } finally {
+            second.stop();
+        }
+    }
+}

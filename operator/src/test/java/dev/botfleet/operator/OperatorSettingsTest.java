@@ -1,0 +1,54 @@
+package dev.botfleet.operator;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OperatorSettingsTest {
+
+    @Test
+    void defaultsWhenNothingIsSet() {
+        OperatorSettings settings = OperatorSettings.from(name -> null);
+        assertThat(settings.namespaces()).isEmpty();
+        assertThat(settings.runtimeImage()).isEqualTo(OperatorSettings.DEFAULT_RUNTIME_IMAGE);
+        assertThat(settings.runtimeReplicas()).isEqualTo(1);
+        assertThat(settings.runtimeResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(settings.leaderElection()).isFalse();
+        assertThat(settings.exitOnLostLeadership()).isTrue();
+        assertThat(settings.recheckInterval()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void everySettingIsReadFromItsVariable() {
+        Map<String, String> env = Map.of(
+                "BOTFLEET_NAMESPACES", "team-a, team-b",
+                "BOTFLEET_RUNTIME_IMAGE", "registry.local/bot-runtime:1.2.3",
+                "BOTFLEET_RUNTIME_REPLICAS", "3",
+                "BOTFLEET_RUNTIME_RESOURCES", "{\"limits\": {\"memory\": \"1Gi\"}}",
+                "BOTFLEET_RUNTIME_IMAGE_PULL_SECRETS", "regcred",
+                "BOTFLEET_RUNTIME_NODE_SELECTOR", "{\"pool\": \"bots\"}",
+                "BOTFLEET_RUNTIME_TOLERATIONS", "[{\"key\": \"bots\", \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}]",
+                "BOTFLEET_RECHECK_INTERVAL", "1m30s",
+                "BOTFLEET_LEADER_ELECTION", "true");
+        OperatorSettings settings = OperatorSettings.from(env::get);
+        assertThat(settings.namespaces()).containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(settings.runtimeImage()).isEqualTo("registry.local/bot-runtime:1.2.3");
+        assertThat(settings.runtimeReplicas()).isEqualTo(3);
+        assertThat(settings.runtimeResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
+        assertThat(settings.imagePullSecrets()).containsExactly("regcred");
+        assertThat(settings.nodeSelector()).containsEntry("pool", "bots");
+        assertThat(settings.tolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("bots"));
+        assertThat(settings.recheckInterval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(settings.leaderElection()).isTrue();
+    }
+
+    @Test
+    void malformedJsonNamesTheProblem() {
+        assertThatThrownBy(() -> OperatorSettings.from(Map.of("BOTFLEET_RUNTIME_NODE_SELECTOR", "pool=bots")::get))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
+    }
+}
