@@ -6,6 +6,7 @@ import dev.botfleet.api.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -85,6 +86,9 @@ public final class GroupWorkload {
         Container runtime = pod.getContainers().get(0);
         runtime.setImage(settings.runtimeImage());
         runtime.setResources(settings.runtimeResources());
+        if (!"plain".equals(settings.runtimeLogFormat())) {
+            runtime.getEnv().add(new EnvVar("LOGGING_STRUCTURED_FORMAT_CONSOLE", settings.runtimeLogFormat(), null));
+        }
         pod.setImagePullSecrets(settings.imagePullSecrets().stream().map(LocalObjectReference::new).toList());
         pod.setNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector());
         pod.setTolerations(settings.tolerations().isEmpty() ? null : settings.tolerations());

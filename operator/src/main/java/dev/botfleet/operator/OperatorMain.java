@@ -19,11 +19,12 @@ public final class OperatorMain {
     private OperatorMain() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         OperatorSettings settings = OperatorSettings.fromEnvironment();
         KubernetesClient client = new KubernetesClientBuilder().build();
         Operator operator = create(client, settings);
         operator.installShutdownHook(Duration.ofSeconds(10));
+        new HealthEndpoint(settings.healthPort(), operator.getRuntimeInfo());
         operator.start();
         log.info("botfleet operator started; watching {}", settings.namespaces().isEmpty() ? "all namespaces"
                 : settings.namespaces());

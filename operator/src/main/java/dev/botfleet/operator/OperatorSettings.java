@@ -28,6 +28,9 @@ import java.util.stream.Collectors;
  * @param recheckInterval   how often a resource waiting for something unwatched (an unlabelled Secret) is checked
  * @param leaderElection    whether replicas elect a leader through a Lease
  * @param leaseNamespace    namespace of that Lease (default: the operator's own)
+ * @param runtimeLogFormat  log format of runtime pods: plain, or a Spring Boot structured format (ecs, logstash,
+ *                          gelf)
+ * @param healthPort        port of the operator's /healthz and /readyz
  * @param exitOnLostLeadership whether the process exits when it loses leadership (so Kubernetes restarts it);
  *                             off only where the operator is embedded, as in tests
  */
@@ -43,6 +46,8 @@ public record OperatorSettings(
         Duration recheckInterval,
         boolean leaderElection,
         String leaseNamespace,
+        String runtimeLogFormat,
+        int healthPort,
         boolean exitOnLostLeadership) {
 
     public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/botfleet/bot-runtime:0.1.0";
@@ -68,6 +73,8 @@ public record OperatorSettings(
                 Durations.parse(or(env.apply("BOTFLEET_RECHECK_INTERVAL"), "60s")),
                 Boolean.parseBoolean(or(env.apply("BOTFLEET_LEADER_ELECTION"), "false")),
                 env.apply("BOTFLEET_LEASE_NAMESPACE"),
+                or(env.apply("BOTFLEET_RUNTIME_LOG_FORMAT"), "plain"),
+                Integer.parseInt(or(env.apply("BOTFLEET_HEALTH_PORT"), "8081")),
                 Boolean.parseBoolean(or(env.apply("BOTFLEET_EXIT_ON_LOST_LEADERSHIP"), "true")));
     }
 

@@ -42,6 +42,26 @@ class DriftAndLeadershipTest extends OperatorTestBase {
     }
 
     @Test
+    void healthEndpointsFollowTheOperator() throws Exception {
+        try (HealthEndpoint health = new HealthEndpoint(0, operator.getRuntimeInfo())) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (String path : new String[] {"/healthz", "/readyz"}) {
+                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + health.port() + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(path).isEqualTo(200);
+            }
+            operator.stop();
+            java.net.http.HttpResponse<String> stopped = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + health.port() + "/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(stopped.statusCode()).isEqualTo(503);
+        } finally {
+            restartOperator();
+        }
+    }
+
+    @Test
     void withLeaderElectionTheOperatorHoldsALease() {
         OperatorSettings electing = OperatorSettings.from(name -> switch (name) {
             case "BOTFLEET_LEADER_ELECTION" -> "true";
