@@ -1,0 +1,171 @@
+package dev.botfleet.helm;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The chart, linted and rendered by Helm itself (helm-java), and the rendered objects checked. */
+class ChartTest {
+
+    private static final Path CHART = Path.of(System.getProperty("botfleet.chart.dir", "botfleet"));
+    private static final Path CRDS = Path.of(System.getProperty("botfleet.crds.dir", "../crds"));
+
+    private static List<HasMetadata> render(Consumer<TemplateCommand> options) {
+        TemplateCommand template = Helm.template(CHART.toString()).withName("botfleet").withNamespace("botfleet-system")
+                .withKubeVersion("1.30.0");
+        options.accept(template);
+        String yaml = template.call();
+        return Stream.of(yaml.split("(?m)^---\\s*$"))
+                .filter(document -> document.lines().anyMatch(line -> line.startsWith("kind:")))
+                .map(document -> (HasMetadata) Serialization.unmarshal(document))
+                .toList();
+    }
+
+    private static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static Container operatorContainer(List<HasMetadata> objects) {
+        return ofKind(objects, Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> String.valueOf(e.getValue())));
+    }
+
+    @Test
+    void lintsCleanInStrictMode() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    @Test
+    void chartCrdsAreTheGeneratedOnes() throws IOException {
+        List<String> committed;
+        try (Stream<Path> files = Files.list(CRDS)) {
+            committed = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        try (Stream<Path> files = Files.list(CHART.resolve("crds"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactlyElementsOf(committed);
+        }
+        for (String name : committed) {
+            assertThat(Files.mismatch(CRDS.resolve(name), CHART.resolve("crds").resolve(name)))
+                    .as("helm/botfleet/crds/%s differs from crds/%s: run ./mvnw -Pupdate-crds -pl api process-classes",
+                            name, name)
+                    .isEqualTo(-1L);
+        }
+    }
+
+    @Test
+    void defaultInstallIsClusterWideWithLeastPrivilege() {
+        List<HasMetadata> objects = render(t -> { });
+
+        assertThat(ofKind(objects, Role.class)).isEmpty();
+        List<PolicyRule> rules = ofKind(objects, ClusterRole.class).get(0).getRules();
+        assertThat(rules).extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs())
+                .containsExactlyInAnyOrder(
+                        "[botfleet.dev] [llmproviders, llmbots] [get, list, watch, patch, update]",
+                        "[botfleet.dev] [llmproviders/status, llmbots/status] [get, patch, update]",
+                        "[botfleet.dev] [llmbots/finalizers] [update]",
+                        "[] [configmaps, services] [get, list, watch, create, update, delete]",
+                        "[apps] [deployments] [get, list, watch, create, update, delete]",
+                        "[] [secrets] [get, list, watch]",
+                        "[] [events] [create]");
+        assertThat(rules).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
+
+        Container operator = operatorContainer(objects);
+        assertThat(operator.getImage()).isEqualTo("ghcr.io/botfleet/operator:0.1.0");
+        assertThat(env(operator)).containsEntry("BOTFLEET_NAMESPACES", "")
+                .containsEntry("BOTFLEET_RUNTIME_IMAGE", "ghcr.io/botfleet/bot-runtime:0.1.0")
+                .containsEntry("BOTFLEET_LEADER_ELECTION", "false");
+        assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(ofKind(objects, Deployment.class).get(0).getSpec().getTemplate().getSpec().getSecurityContext()
+                .getRunAsNonRoot()).isTrue();
+        assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(objects).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+    }
+
+    @Test
+    void listedNamespacesGetRolesAndNoClusterWideAccess() throws IOException {
+        Path values = Files.createTempFile("values", ".yaml");
+        Files.writeString(values, "watchNamespaces: [team-a, team-b]\n");
+        List<HasMetadata> objects = render(t -> t.withValuesFile(values));
+
+        assertThat(ofKind(objects, ClusterRole.class)).isEmpty();
+        assertThat(objects).noneMatch(o -> o.getKind().equals("ClusterRoleBinding"));
+        assertThat(ofKind(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
+                .containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(env(operatorContainer(objects))).containsEntry("BOTFLEET_NAMESPACES", "team-a,team-b");
+    }
+
+    @Test
+    void moreThanOneReplicaElectsALeaderThroughALeaseInTheReleaseNamespace() {
+        List<HasMetadata> objects = render(t -> t.set("operator.replicas", 2));
+
+        assertThat(env(operatorContainer(objects))).containsEntry("BOTFLEET_LEADER_ELECTION", "true")
+                .containsEntry("BOTFLEET_LEASE_NAMESPACE", "botfleet-system");
+        Role leases = ofKind(objects, Role.class).stream()
+                .filter(r -> r.getMetadata().getName().endsWith("leader-election")).findFirst().orElseThrow();
+        assertThat(leases.getMetadata().getNamespace()).isEqualTo("botfleet-system");
+        assertThat(leases.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("leases");
+            assertThat(rule.getVerbs()).containsExactly("get", "create", "update");
+        });
+    }
+
+    @Test
+    void runtimeDefaultsReachTheOperator() {
+        List<HasMetadata> objects = render(t -> t.set("runtime.replicas", 3)
+                .set("runtime.image.tag", "1.2.3")
+                .set("runtime.logFormat", "ecs")
+                .set("runtime.nodeSelector.pool", "bots"));
+        Map<String, String> env = env(operatorContainer(objects));
+        assertThat(env).containsEntry("BOTFLEET_RUNTIME_REPLICAS", "3")
+                .containsEntry("BOTFLEET_RUNTIME_IMAGE", "ghcr.io/botfleet/bot-runtime:1.2.3")
+                .containsEntry("BOTFLEET_RUNTIME_LOG_FORMAT", "ecs")
+                .containsEntry("BOTFLEET_RUNTIME_NODE_SELECTOR", "{\"pool\":\"bots\"}");
+        assertThat(env.get("BOTFLEET_RUNTIME_RESOURCES")).contains("\"memory\":\"256Mi\"");
+    }
+
+    @Test
+    void serviceMonitorScrapesTheRuntimes() {
+        List<HasMetadata> objects = render(t -> t.set("metrics.serviceMonitor.enabled", true));
+        GenericKubernetesResource monitor = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor"))
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+        assertThat(Serialization.asJson(monitor)).contains("/actuator/prometheus", "\"any\":true");
+    }
+
+    @Test
+    void aTypoOrAWrongTypeInValuesIsRefused() throws IOException {
+        Path typo = Files.createTempFile("values", ".yaml");
+        Files.writeString(typo, "operater:\n  replicas: 2\n");
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(typo))).hasMessageContaining("operater");
+
+        assertThatThrownBy(() -> render(t -> t.set("runtime.logFormat", "xml"))).hasMessageContaining("logFormat");
+        assertThatThrownBy(() -> render(t -> t.set("operator.replicas", 0))).hasMessageContaining("replicas");
+        assertThatThrownBy(() -> render(t -> t.set("recheckInterval", "soon"))).hasMessageContaining("recheckInterval");
+    }
+}
