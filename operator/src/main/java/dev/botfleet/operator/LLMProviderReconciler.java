@@ -68,8 +68,8 @@ public class LLMProviderReconciler implements Reconciler<LLMProvider> {
                         + "' does not exist in namespace " + namespace + "; create it with the API key under key '"
                         + ref.getKey() + "'", generation, provider.getStatus());
                 case KEY_MISSING -> Conditions.ready(false, "SecretKeyMissing", "Secret '" + ref.getName()
-                        + "' has no key '" + ref.getKey() + "'; add the API key under that key or fix "
-                        + "spec.apiKeySecretRef.key", generation, provider.getStatus());
+                        + "' has no key '" + ref.getKey() + "' or its value is empty; put the API key under that "
+                        + "key or fix spec.apiKeySecretRef.key", generation, provider.getStatus());
             };
         }
         LLMProviderStatus status = new LLMProviderStatus();

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Tells whether a referenced Secret and key exist, reading the Secret when asked rather than caching every Secret
- * of the cluster. Only key names are looked at; values are never read into anything that is kept or logged.
+ * of the cluster. Of a value only its emptiness is looked at; values are never kept or logged.
  */
 public final class SecretKeys {
 
@@ -23,8 +23,12 @@ public final class SecretKeys {
         if (secret == null) {
             return Presence.SECRET_NOT_FOUND;
         }
-        boolean inData = secret.getData() != null && secret.getData().containsKey(ref.getKey());
-        boolean inStringData = secret.getStringData() != null && secret.getStringData().containsKey(ref.getKey());
+        boolean inData = secret.getData() != null && !isEmpty(secret.getData().get(ref.getKey()));
+        boolean inStringData = secret.getStringData() != null && !isEmpty(secret.getStringData().get(ref.getKey()));
         return inData || inStringData ? Presence.PRESENT : Presence.KEY_MISSING;
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isBlank();
     }
 }

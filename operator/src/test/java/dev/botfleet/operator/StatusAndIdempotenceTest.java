@@ -62,6 +62,14 @@ class StatusAndIdempotenceTest extends OperatorTestBase {
     }
 
     @Test
+    void anEmptyKeyCountsAsMissing() {
+        secret("openai", Map.of("api-key", ""));
+        provider("openai", "openai");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SecretKeyMissing".equals(ready(getProvider("openai")).reason()));
+        assertThat(ready(getProvider("openai")).message()).contains("value is empty");
+    }
+
+    @Test
     void aMissingSecretShowsAsSecretNotFoundAndClearsWhenALabelledSecretAppears() {
         provider("openai", "openai");
         await().atMost(Duration.ofSeconds(10)).until(() -> "SecretNotFound".equals(ready(getProvider("openai")).reason()));
