@@ -3,18 +3,22 @@ package dev.botfleet.operator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Writes a runtime group's objects, and only when they differ from what is there: the ConfigMap by its data and
  * owners, the Deployment and Service by the hash of their desired spec. Updates carry the resourceVersion they
- * were computed from, so a concurrent change fails with a conflict and the reconcile is retried.
+ * were computed from, so a concurrent change fails with a conflict and the reconcile is retried. Each write is
+ * handed to the informer that watches the kind, so its cache answers with it at once and the event the write
+ * causes does not wake the group's bots again.
  */
 public final class GroupWriter {
 
@@ -27,55 +31,41 @@ public final class GroupWriter {
     }
 
     /** Makes the ConfigMap match; returns the one now stored. */
-    public ConfigMap apply(ConfigMap desired, Optional<ConfigMap> actual) {
+    public ConfigMap apply(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        return write(desired, cache, (current, wanted) -> Objects.equals(current.getData(), wanted.getData())
+                && Objects.equals(current.getMetadata().getOwnerReferences(), wanted.getMetadata().getOwnerReferences()));
+    }
+
+    /** Makes a Deployment or Service match, comparing the hash of its desired spec. */
+    public <R extends HasMetadata> R applyByHash(R desired, InformerEventSource<R, ?> cache) {
+        return write(desired, cache, (current, wanted) ->
+                Objects.equals(GroupWorkload.hashOf(current), GroupWorkload.hashOf(wanted)));
+    }
+
+    private <R extends HasMetadata> R write(R desired, InformerEventSource<R, ?> cache, BiPredicate<R, R> same) {
+        ResourceID id = ResourceID.fromResource(desired);
+        String name = desired.getKind() + " " + id.getNamespace().orElse("") + "/" + id.getName();
+        Optional<R> actual = cache.get(id);
         if (actual.isEmpty()) {
-            log.info("creating ConfigMap {}/{}", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-            return client.resource(desired).create();
+            log.info("creating {}", name);
+            R created = client.resource(desired).create();
+            cache.handleRecentResourceCreate(id, created);
+            return created;
         }
-        ConfigMap current = actual.get();
-        if (Objects.equals(current.getData(), desired.getData())
-                && Objects.equals(current.getMetadata().getOwnerReferences(), desired.getMetadata().getOwnerReferences())
-                && labelsMatch(current, desired)) {
+        R current = actual.get();
+        if (same.test(current, desired) && labelsMatch(current, desired)) {
             return current;
         }
-        log.info("updating ConfigMap {}/{}", desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-        desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-        return client.resource(desired).update();
-    }
-
-    public void apply(Deployment desired, Optional<Deployment> actual) {
-        applyByHash(desired, actual.map(d -> (HasMetadata) d));
-    }
-
-    public void apply(Service desired, Optional<Service> actual) {
-        applyByHash(desired, actual.map(s -> (HasMetadata) s));
-    }
-
-    private void applyByHash(HasMetadata desired, Optional<HasMetadata> actual) {
-        String kind = desired.getKind();
-        String name = desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName();
-        if (actual.isEmpty()) {
-            log.info("creating {} {}", kind, name);
-            client.resource(desired).create();
-            return;
-        }
-        HasMetadata current = actual.get();
-        if (Objects.equals(GroupWorkload.hashOf(current), GroupWorkload.hashOf(desired)) && labelsMatch(current, desired)) {
-            return;
-        }
-        log.info("updating {} {}", kind, name);
-        HasMetadata updated = merge(desired, current);
-        client.resource(updated).update();
-    }
-
-    /** The desired object on top of the stored one, keeping what the API server owns (clusterIP, status). */
-    private static HasMetadata merge(HasMetadata desired, HasMetadata current) {
+        log.info("updating {}", name);
         desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
         if (desired instanceof Service service && current instanceof Service stored) {
+            // The API server owns the cluster IP; an update must carry it unchanged.
             service.getSpec().setClusterIP(stored.getSpec().getClusterIP());
             service.getSpec().setClusterIPs(stored.getSpec().getClusterIPs());
         }
-        return desired;
+        R updated = client.resource(desired).update();
+        cache.handleRecentResourceUpdate(id, updated, current);
+        return updated;
     }
 
     private static boolean labelsMatch(HasMetadata current, HasMetadata desired) {

@@ -146,10 +146,10 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                     .filter(name -> !config.tooLarge().contains(name)).collect(Collectors.toSet());
             List<LLMBot> servedBots = members.stream().filter(b -> served.contains(b.getMetadata().getName())).toList();
 
-            ConfigMap configMap = writer.apply(GroupWorkload.configMap(group, config, servedBots), configMaps.get(id));
-            writer.apply(GroupWorkload.deployment(group, GroupWorkload.mountedSecrets(servedBots, config.providers()),
-                    settings, configMap), deployments.get(id));
-            writer.apply(GroupWorkload.service(group, configMap), services.get(id));
+            ConfigMap configMap = writer.apply(GroupWorkload.configMap(group, config, servedBots), configMaps);
+            writer.applyByHash(GroupWorkload.deployment(group,
+                    GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap), deployments);
+            writer.applyByHash(GroupWorkload.service(group, configMap), services);
             boolean available = deployments.get(id)
                     .map(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
                             && d.getStatus().getAvailableReplicas() > 0)

@@ -158,6 +158,22 @@ class StatusAndIdempotenceTest extends OperatorTestBase {
     }
 
     @Test
+    void aBotInANewGroupCostsItsGroupObjectsAndTwoStatusWrites() throws Exception {
+        readyFleet();
+        writesUntilQuiet();
+
+        bot("loner", "openai", "solo", "");
+        awaitBot("loner", "RuntimeNotAvailable");
+        markAvailable("solo");
+        awaitBot("loner", "Ready");
+        List<String> writes = writesUntilQuiet();
+
+        // The test's own create and Deployment status, then: finalizer, ConfigMap, Deployment, Service, two statuses.
+        assertThat(writes).as(writes.toString()).hasSize(8);
+        System.out.println("API writes for one new bot in a new group: " + writes);
+    }
+
+    @Test
     void noSecretValueIsWrittenAnywhere() {
         readyFleet();
         bot("broken", "nope", "default", "accessKeySecretRef: {name: poe-assistant, key: missing}");
