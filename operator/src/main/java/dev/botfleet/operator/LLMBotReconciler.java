@@ -110,7 +110,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         status.setConditions(Conditions.only(ready));
         status.setRuntime(group.name());
         status.setEndpoint(group.endpoint(bot.getMetadata().getName()));
-        UpdateControl<LLMBot> control = StatusWrites.update(bot, status, ready, events);
+        UpdateControl<LLMBot> control = StatusWrites.update(bot, status, ready, events, context);
         // The access key Secret may carry no watch label, and then sends no events: look again later.
         return "AccessKeyNotFound".equals(ready.getReason())
                 ? control.rescheduleAfter(settings.recheckInterval()) : control;

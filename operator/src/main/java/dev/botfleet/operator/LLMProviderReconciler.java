@@ -75,7 +75,7 @@ public class LLMProviderReconciler implements Reconciler<LLMProvider> {
         LLMProviderStatus status = new LLMProviderStatus();
         status.setObservedGeneration(generation);
         status.setConditions(Conditions.only(ready));
-        UpdateControl<LLMProvider> control = StatusWrites.update(provider, status, ready, events);
+        UpdateControl<LLMProvider> control = StatusWrites.update(provider, status, ready, events, context);
         // Secrets without the watch label send no events: look again while the key is missing.
         return Condition.TRUE.equals(ready.getStatus()) ? control : control.rescheduleAfter(settings.recheckInterval());
     }

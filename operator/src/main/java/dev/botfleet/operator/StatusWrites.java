@@ -3,7 +3,9 @@ package dev.botfleet.operator;
 import dev.botfleet.api.Condition;
 import dev.botfleet.api.ResourceStatus;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.util.Objects;
 import java.util.Set;
@@ -20,7 +22,7 @@ final class StatusWrites {
     }
 
     static <S extends ResourceStatus, R extends CustomResource<?, S>> UpdateControl<R> update(
-            R resource, S status, Condition ready, EventRecorder events) {
+            R resource, S status, Condition ready, EventRecorder events, Context<R> context) {
         S current = resource.getStatus();
         if (Objects.equals(current, status)) {
             return UpdateControl.noUpdate();
@@ -31,6 +33,11 @@ final class StatusWrites {
             events.warning(resource, ready.getReason(), ready.getMessage());
         }
         resource.setStatus(status);
-        return UpdateControl.patchStatus(resource);
+        // Written here, with the resourceVersion it was computed from, and handed to the controller's cache, so
+        // that a reconcile right after this one (a group object changed) reads this status and writes nothing.
+        R updated = context.getClient().resource(resource).updateStatus();
+        context.eventSourceRetriever().getControllerEventSource()
+                .handleRecentResourceUpdate(ResourceID.fromResource(resource), updated, resource);
+        return UpdateControl.noUpdate();
     }
 }
