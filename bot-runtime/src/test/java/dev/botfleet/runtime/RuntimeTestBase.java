@@ -80,6 +80,15 @@ public abstract class RuntimeTestBase {
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMProvider
+                metadata: {name: fake-once}
+                spec:
+                  baseUrl: %1$s
+                  defaultModel: m-once
+                  timeout: 500ms
+                  maxRetries: 0
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
                 metadata: {name: keyless}
                 spec:
                   baseUrl: %1$s
@@ -117,6 +126,12 @@ public abstract class RuntimeTestBase {
                   providerRef: {name: fake}
                   fallbacks:
                     - providerRef: {name: fake-backup}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: once}
+                spec:
+                  providerRef: {name: fake-once}
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot

@@ -5,6 +5,7 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.SseException;
 
+import javax.net.ssl.SSLException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -51,6 +52,11 @@ public final class UpstreamFailure extends RuntimeException {
         }
         if (error instanceof TimeoutException || hasCause(error, InterruptedIOException.class)) {
             return new UpstreamFailure("timeout", target + ": no answer within the provider's timeout", true, null);
+        }
+        if (hasCause(error, SSLException.class)) {
+            // A certificate the runtime does not trust will not be trusted on a retry either.
+            return new UpstreamFailure("tls", target + ": TLS handshake with the provider failed ("
+                    + rootMessage(error) + ")", false, null);
         }
         if (error instanceof SseException || error instanceof OpenAIInvalidDataException) {
             return new UpstreamFailure("protocol", target + ": the provider sent a malformed stream", true, null);

@@ -224,6 +224,37 @@ public final class FakeOpenAiServer implements AutoCloseable {
             };
         }
 
+        /** Waits before sending anything at all, not even the status line. */
+        static Reply silentFor(Duration silence, String... contents) {
+            return (exchange, request) -> {
+                sleep(silence);
+                chunks(contents).serve(exchange, request);
+            };
+        }
+
+        /** Sends the status and headers, then nothing for a while. */
+        static Reply headersThenSilence(Duration silence) {
+            return (exchange, request) -> {
+                OutputStream out = startStream(exchange);
+                out.flush();
+                sleep(silence);
+            };
+        }
+
+        /** A usage chunk without choices before the content, as some providers send. */
+        static Reply chunkWithoutChoicesFirst(String... contents) {
+            return (exchange, request) -> {
+                OutputStream out = startStream(exchange);
+                send(out, chunkWithoutChoices(request.path("model").asText()));
+                for (String content : contents) {
+                    send(out, chunk(request.path("model").asText(), delta("content", content), null));
+                }
+                send(out, chunk(request.path("model").asText(), JSON.createObjectNode(), "stop"));
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            };
+        }
+
         /** Sends some content, then writes a line that is not JSON. */
         static Reply malformedAfter(String... contents) {
             return (exchange, request) -> {

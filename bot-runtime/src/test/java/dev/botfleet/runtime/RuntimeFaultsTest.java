@@ -1,0 +1,243 @@
+package dev.botfleet.runtime;
+
+import dev.botfleet.runtime.fake.FakeOpenAiServer.Reply;
+import dev.botfleet.runtime.fake.RawUpstreams;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The runtime fault table: for each upstream fault, the Poe events the caller sees and the metric that counts it.
+ * Bot "once" has no retries and a 500 ms timeout, so each row costs one upstream request.
+ */
+class RuntimeFaultsTest extends RuntimeTestBase {
+
+    private static RawUpstreams.ResettingServer resetting;
+    private static RawUpstreams.UntrustedTlsServer untrusted;
+
+    @Autowired
+    private MeterRegistry registry;
+
+    @BeforeAll
+    static void startRawUpstreams() throws Exception {
+        resetting = new RawUpstreams.ResettingServer();
+        untrusted = new RawUpstreams.UntrustedTlsServer(WORK);
+    }
+
+    /** Adds providers for the raw upstreams; after the Spring context, which writes the base fleet, is up. */
+    @BeforeEach
+    void serveRawUpstreamBots() {
+        if (poe.get("/bots/reset-bot").statusCode() == 200) {
+            return;
+        }
+        write(MANIFESTS, fleet(UPSTREAM.baseUrl()) + """
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: resetting}
+                spec: {baseUrl: '%s', defaultModel: m, timeout: 2s, maxRetries: 0}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: untrusted}
+                spec: {baseUrl: '%s', defaultModel: m, timeout: 2s, maxRetries: 0}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: reset-bot}
+                spec: {providerRef: {name: resetting}}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: tls-bot}
+                spec: {providerRef: {name: untrusted}}
+                """.formatted(resetting.baseUrl(), untrusted.baseUrl()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> poe.get("/bots/reset-bot").statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stopRawUpstreams() throws Exception {
+        write(MANIFESTS, fleet(UPSTREAM.baseUrl()));
+        resetting.close();
+        untrusted.close();
+    }
+
+    private List<SseEvents.Event> ask(String bot) {
+        return poe.ask(bot, "hi");
+    }
+
+    private SseEvents.Event error(List<SseEvents.Event> events) {
+        assertThat(SseEvents.names(events)).as(events.toString()).startsWith("meta").endsWith("error", "done");
+        return events.get(events.size() - 2);
+    }
+
+    private double upstreamErrors(String provider, String reason) {
+        var counter = registry.find("botfleet.upstream.errors").tags("provider", provider, "reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @ParameterizedTest(name = "HTTP {0} -> error allow_retry={1}")
+    @CsvSource({"400,false", "401,false", "403,false", "404,false", "408,true", "409,true", "429,true",
+            "500,true", "502,true", "503,true", "504,true"})
+    void eachUpstreamStatusBecomesAnErrorEventAndIsCounted(int status, boolean allowRetry) {
+        double before = upstreamErrors("fake-once", "http_" + status);
+        UPSTREAM.enqueue(Reply.status(status));
+
+        SseEvents.Event error = error(ask("once"));
+
+        assertThat(error.data().path("allow_retry").asBoolean()).isEqualTo(allowRetry);
+        assertThat(error.text()).contains("HTTP " + status).doesNotContain(UPSTREAM_KEY);
+        assertThat(upstreamErrors("fake-once", "http_" + status)).isEqualTo(before + 1);
+        assertThat(UPSTREAM.requests()).hasSize(1);
+    }
+
+    @Test
+    void tooManyRequestsWithRetryAfterBeyondTheTimeoutIsNotWaitedFor() {
+        UPSTREAM.enqueue(Reply.status(429, Map.of("Retry-After", "30")), Reply.chunks("never asked"));
+        long start = System.nanoTime();
+        SseEvents.Event error = error(poe.ask("open", "hi"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(error.data().path("allow_retry").asBoolean()).isTrue();
+        assertThat(UPSTREAM.requests()).as("a 30 s Retry-After exceeds the 1 s timeout: no retry").hasSize(1);
+    }
+
+    @Test
+    void noBytesUntilTheTimeoutIsATimeout() {
+        double before = upstreamErrors("fake-once", "timeout");
+        UPSTREAM.enqueue(Reply.silentFor(Duration.ofSeconds(3), "late"));
+        long start = System.nanoTime();
+        SseEvents.Event error = error(ask("once"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        assertThat(error.text()).contains("timeout");
+        assertThat(error.data().path("allow_retry").asBoolean()).isTrue();
+        assertThat(upstreamErrors("fake-once", "timeout")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void headersThenSilenceIsATimeout() {
+        UPSTREAM.enqueue(Reply.headersThenSilence(Duration.ofSeconds(3)));
+        assertThat(error(ask("once")).text()).contains("timeout");
+    }
+
+    @Test
+    void connectionResetMidStreamEndsTheAnswerWithAnError() {
+        List<SseEvents.Event> events = ask("reset-bot");
+        assertThat(SseEvents.answer(events)).isEqualTo("before reset");
+        assertThat(error(events).text()).contains("cut short");
+    }
+
+    @Test
+    void anUntrustedCertificateIsAFinalTlsFailure() {
+        double before = upstreamErrors("untrusted", "tls");
+        SseEvents.Event error = error(ask("tls-bot"));
+        assertThat(error.text()).contains("TLS handshake with the provider failed").contains("certification path");
+        assertThat(error.data().path("allow_retry").asBoolean()).isFalse();
+        assertThat(upstreamErrors("untrusted", "tls")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aChunkWithoutChoicesIsSkipped() {
+        UPSTREAM.enqueue(Reply.chunkWithoutChoicesFirst("fine"));
+        List<SseEvents.Event> events = ask("once");
+        assertThat(SseEvents.names(events)).doesNotContain("error");
+        assertThat(SseEvents.answer(events)).isEqualTo("fine");
+    }
+
+    @Test
+    void aTenMebibyteChunkIsRelayedWhole() {
+        String big = "x".repeat(10 * 1024 * 1024);
+        UPSTREAM.enqueue(Reply.chunks(big));
+        List<SseEvents.Event> events = poe.ask("open", "big");
+        assertThat(SseEvents.names(events)).doesNotContain("error");
+        assertThat(SseEvents.answer(events)).hasSize(big.length());
+    }
+
+    @Test
+    void aSlowReaderHoldsNobodyElseUp() throws Exception {
+        String[] chunks = new String[200];
+        java.util.Arrays.fill(chunks, "chunk ");
+        UPSTREAM.enqueue(Reply.stream(Duration.ofMillis(10), chunks));
+        CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> {
+            try (InputStream body = poe.open("open", PoeClient.query("slow"))) {
+                int read = 0;
+                for (int i = 0; i < 20; i++) {
+                    if (body.read() < 0) {
+                        break;
+                    }
+                    read++;
+                    TimeUnit.MILLISECONDS.sleep(100);
+                }
+                return read;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> UPSTREAM.openStreams() == 1);
+
+        long start = System.nanoTime();
+        assertThat(SseEvents.answer(poe.ask("open", "meanwhile"))).isEqualTo("meanwhile");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo(20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.openStreams() == 0);
+    }
+
+    @Test
+    void aThousandFaultedRequestsLeakNoThreadsConnectionsOrHeap() {
+        List<java.util.function.Supplier<Reply>> faults = List.of(
+                () -> Reply.status(503), () -> Reply.malformedAfter("x"), () -> Reply.truncatedAfter("y"),
+                () -> Reply.status(400), () -> Reply.chunks("ok"));
+        for (int i = 0; i < 50; i++) {
+            UPSTREAM.enqueue(faults.get(i % faults.size()).get());
+            poe.ask("once", "warm-up");
+        }
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        long heapBefore = usedHeapAfterGc();
+
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<List<SseEvents.Event>>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                UPSTREAM.enqueue(faults.get(i % faults.size()).get());
+                String text = "request " + i;
+                answers.add(CompletableFuture.supplyAsync(() -> poe.ask("once", text), callers));
+            }
+            for (CompletableFuture<List<SseEvents.Event>> answer : answers) {
+                assertThat(SseEvents.names(answer.join())).startsWith("meta").endsWith("done");
+            }
+        } finally {
+            callers.shutdown();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.openStreams() == 0);
+        int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+        long heapAfter = usedHeapAfterGc();
+        System.out.printf("1000 faulted requests: threads %d -> %d, heap after GC %d MiB -> %d MiB%n",
+                threadsBefore, threadsAfter, heapBefore >> 20, heapAfter >> 20);
+        assertThat(threadsAfter).isLessThanOrEqualTo(threadsBefore + 10);
+        assertThat(heapAfter - heapBefore).isLessThan(64L << 20);
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
