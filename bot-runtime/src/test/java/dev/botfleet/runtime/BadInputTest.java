@@ -112,6 +112,38 @@ class BadInputTest extends RuntimeTestBase {
     }
 
     @Test
+    void tenThousandMessagesAreAccepted() {
+        ObjectNode body = PoeClient.query("x");
+        var query = body.putArray("query");
+        for (int i = 0; i < 10_000; i++) {
+            query.addObject().put("role", i % 2 == 0 ? "user" : "bot").put("content", "m" + i);
+        }
+        query.addObject().put("role", "user").put("content", "last");
+        assertThat(SseEvents.answer(poe.ask("open", body))).isEqualTo("last");
+        assertThat(UPSTREAM.lastRequest().messages()).hasSize(10_002);
+    }
+
+    @Test
+    void invalidUtf8Is400() throws Exception {
+        byte[] body = "{\"type\": \"query\", \"x\": \"\u0000\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        body[body.length - 3] = (byte) 0xC3;
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/bots/open"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused(response, 400).path("detail").asText()).isEqualTo("request body is not valid JSON");
+    }
+
+    @Test
+    void oneBotsKeyDoesNotOpenAnother() throws Exception {
+        HttpResponse<String> response = poe.post("/bots/echo", PoeClient.query("hi"), "Authorization",
+                "Bearer " + UPSTREAM_KEY);
+        assertThat(refused(response, 401).path("detail").asText()).isEqualTo("Invalid access key");
+        assertThat(response.body()).doesNotContain("Be brief", UPSTREAM_KEY, ECHO_ACCESS_KEY);
+    }
+
+    @Test
     void emptyConversationStillGetsAWellFormedAnswer() {
         ObjectNode body = PoeClient.query("x");
         body.putArray("query");

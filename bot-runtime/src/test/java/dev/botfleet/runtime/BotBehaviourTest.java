@@ -64,6 +64,20 @@ class BotBehaviourTest extends RuntimeTestBase {
     }
 
     @Test
+    void aKeyFileThatDisappearsFailsOnlyItsBotsAndRecoversWhenItIsBack() throws Exception {
+        java.nio.file.Path keyFile = SECRETS.resolve("fake-key/api-key");
+        java.nio.file.Files.delete(keyFile);
+        try {
+            List<SseEvents.Event> events = poe.ask("open", "hi");
+            assertThat(events.get(events.size() - 2).text()).contains("FAKE_KEY_API_KEY");
+            assertThat(SseEvents.names(poe.ask("once", "unaffected"))).doesNotContain("error");
+        } finally {
+            writeSecret("fake-key", "api-key", UPSTREAM_KEY);
+        }
+        assertThat(SseEvents.answer(poe.ask("open", "back"))).isEqualTo("back");
+    }
+
+    @Test
     void metricsCountQueriesByOutcomeAndNeverCarrySecrets() {
         poe.ask("open", "hi");
         UPSTREAM.enqueue(dev.botfleet.runtime.fake.FakeOpenAiServer.Reply.status(401));
