@@ -2,7 +2,9 @@ package dev.botfleet.runtime;
 
 import dev.botfleet.runtime.fake.FakeOpenAiServer;
 import dev.botfleet.runtime.fake.FakeOpenAiServer.Reply;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -183,10 +185,21 @@ class UpstreamFailureTest extends RuntimeTestBase {
         assertThat(UPSTREAM.requests()).hasSize(1);
     }
 
+    @Autowired
+    private MeterRegistry registry;
+
     @Test
     void aMissingKeyNamesWhereToPutIt() {
+        double before = configurationErrors();
         SseEvents.Event error = lastError(poe.ask("unkeyed", "hi"));
+        assertThat(configurationErrors()).isEqualTo(before + 1);
         assertThat(error.text()).contains("NOT_THERE_API_KEY").contains("not-there/api-key");
         assertThat(UPSTREAM.requests()).isEmpty();
+    }
+
+    private double configurationErrors() {
+        var counter = registry.find("botfleet.upstream.errors").tags("provider", "keyless", "reason", "configuration")
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 }

@@ -98,6 +98,7 @@ public final class LlmBotHandler implements BotHandler {
                 spec = providerSpec(target);
                 call = call(target, spec);
             } catch (UpstreamFailure configuration) {
+                metrics.upstreamError(target.providerName(), configuration.reason());
                 return moveOn(index, configuration);
             }
             Attempt attempt = new Attempt();
