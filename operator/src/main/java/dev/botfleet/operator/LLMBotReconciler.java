@@ -1,5 +1,7 @@
 package dev.botfleet.operator;
 
+import dev.botfleet.api.GroupConfig;
+
 import dev.botfleet.api.Condition;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotStatus;

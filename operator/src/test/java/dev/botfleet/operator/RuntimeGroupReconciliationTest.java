@@ -1,5 +1,7 @@
 package dev.botfleet.operator;
 
+import dev.botfleet.api.GroupConfig;
+
 import dev.botfleet.api.LLMBot;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;

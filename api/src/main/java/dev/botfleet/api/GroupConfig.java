@@ -1,13 +1,10 @@
-package dev.botfleet.operator;
+package dev.botfleet.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.botfleet.api.Fallback;
-import dev.botfleet.api.LLMBot;
-import dev.botfleet.api.LLMProvider;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
@@ -50,7 +47,8 @@ public final class GroupConfig {
         return render(bots, providers, MAX_BYTES);
     }
 
-    static GroupConfig render(List<LLMBot> bots, Function<String, Optional<LLMProvider>> providers, int maxBytes) {
+    public static GroupConfig render(List<LLMBot> bots, Function<String, Optional<LLMProvider>> providers,
+                                     int maxBytes) {
         Map<String, String> providerDocs = new TreeMap<>();
         Map<String, LLMProvider> used = new TreeMap<>();
         Map<String, String> botDocs = new TreeMap<>();

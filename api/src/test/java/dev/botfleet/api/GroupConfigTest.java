@@ -1,12 +1,9 @@
-package dev.botfleet.operator;
+package dev.botfleet.api;
 
-import dev.botfleet.api.LLMBot;
-import dev.botfleet.api.LLMBotStatus;
-import dev.botfleet.api.LLMProvider;
-import dev.botfleet.api.validation.ManifestValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.botfleet.api.validation.ManifestValidator;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
