@@ -11,6 +11,7 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.Validation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
@@ -71,7 +72,7 @@ public final class ManifestValidator {
         if (crd == null) {
             return List.of();
         }
-        List<Violation> violations = new ArrayList<>();
+        List<Violation> violations = new ArrayList<>(objectName(document));
         for (Error error : crd.schema().validate(document)) {
             violations.add(violation(error));
         }
@@ -80,6 +81,19 @@ public final class ManifestValidator {
             celRules(crd.openApi(), document, "", violations);
         }
         return violations;
+    }
+
+    /** The API server's own rule for names, which no CRD schema states. */
+    private static List<Violation> objectName(JsonNode document) {
+        JsonNode name = document.path("metadata").path("name");
+        if (!name.isTextual() || name.asText().isEmpty()) {
+            return List.of(new Violation("metadata.name", "Required value"));
+        }
+        if (name.asText().length() > 253 || !name.asText().matches(Validation.DNS_SUBDOMAIN)) {
+            return List.of(new Violation("metadata.name", "a lowercase RFC 1123 subdomain must consist of lower case "
+                    + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"));
+        }
+        return List.of();
     }
 
     private static Violation violation(Error error) {

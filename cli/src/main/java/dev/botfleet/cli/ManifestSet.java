@@ -1,0 +1,168 @@
+package dev.botfleet.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.api.Fallback;
+import dev.botfleet.api.GroupConfig;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.api.validation.ManifestValidator;
+import dev.botfleet.api.validation.Violation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The botfleet documents found under some paths, and the checks that need them all: the API server's own rules
+ * per document, then references, model allow-lists, duplicate names and runtime group sizes across the set.
+ */
+public final class ManifestSet {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> KINDS = Set.of("LLMProvider", "LLMBot");
+
+    private final List<ManifestFile.Document> documents;
+
+    private ManifestSet(List<ManifestFile.Document> documents) {
+        this.documents = documents;
+    }
+
+    /** Reads files and directories (recursively: *.yaml, *.yml, *.json). */
+    public static ManifestSet read(List<Path> paths) throws ManifestFile.UnusableException {
+        List<ManifestFile.Document> documents = new ArrayList<>();
+        for (Path path : paths) {
+            for (Path file : files(path)) {
+                documents.addAll(ManifestFile.read(file));
+            }
+        }
+        return new ManifestSet(documents);
+    }
+
+    private static List<Path> files(Path path) throws ManifestFile.UnusableException {
+        if (!Files.exists(path)) {
+            throw new ManifestFile.UnusableException(path + ":1: no such file or directory");
+        }
+        if (!Files.isDirectory(path)) {
+            return List.of(path);
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().matches("[^.].*\\.(ya?ml|json)$"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new ManifestFile.UnusableException(path + ":1: cannot list: " + e.getMessage());
+        }
+    }
+
+    /** The botfleet documents, in file order; other kinds are skipped. */
+    public List<ManifestFile.Document> botfleetDocuments() {
+        return documents.stream().filter(d -> KINDS.contains(d.kind())).toList();
+    }
+
+    public List<Problem> check(ManifestValidator validator) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, ManifestFile.Document> seen = new HashMap<>();
+        Map<String, LLMProvider> providers = new HashMap<>();
+        Map<String, ManifestFile.Document> bots = new LinkedHashMap<>();
+        for (ManifestFile.Document document : botfleetDocuments()) {
+            List<Violation> violations = validator.validate(document.node());
+            violations.forEach(v -> problems.add(Problem.error(document, v.field(), v.message())));
+            String key = document.kind() + "/" + document.namespace() + "/" + document.name();
+            ManifestFile.Document first = seen.putIfAbsent(key, document);
+            if (first != null) {
+                problems.add(Problem.error(document, "metadata.name", "duplicate name: already defined at "
+                        + first.file() + ":" + first.line("metadata.name")));
+                continue;
+            }
+            if (!violations.isEmpty()) {
+                continue;
+            }
+            if (document.kind().equals("LLMProvider")) {
+                providers.put(document.namespace() + "/" + document.name(), convert(document, LLMProvider.class));
+            } else {
+                bots.put(key, document);
+            }
+        }
+        Set<String> secrets = documents.stream().filter(d -> d.kind().equals("Secret"))
+                .map(d -> d.namespace() + "/" + d.name()).collect(Collectors.toSet());
+        for (ManifestFile.Document document : botfleetDocuments()) {
+            if (document.kind().equals("LLMProvider") && providers.containsKey(document.namespace() + "/" + document.name())) {
+                secretReference(document, convert(document, LLMProvider.class).getSpec().getApiKeySecretRef(),
+                        "spec.apiKeySecretRef.name", secrets, problems);
+            }
+        }
+        Map<String, List<LLMBot>> groups = new LinkedHashMap<>();
+        Map<String, ManifestFile.Document> botDocuments = new HashMap<>();
+        for (ManifestFile.Document document : bots.values()) {
+            LLMBot bot = convert(document, LLMBot.class);
+            botDocuments.put(document.namespace() + "/" + document.name(), document);
+            groups.computeIfAbsent(document.namespace() + "/" + bot.getSpec().effectiveRuntime(), g -> new ArrayList<>())
+                    .add(bot);
+            references(document, bot, providers, problems);
+            secretReference(document, bot.getSpec().getAccessKeySecretRef(), "spec.accessKeySecretRef.name", secrets,
+                    problems);
+        }
+        groups.forEach((group, members) -> {
+            String namespace = group.substring(0, group.indexOf('/'));
+            GroupConfig config = GroupConfig.render(members,
+                    name -> Optional.ofNullable(providers.get(namespace + "/" + name)));
+            for (String name : config.tooLarge()) {
+                problems.add(Problem.error(botDocuments.get(namespace + "/" + name), "spec.runtime",
+                        "runtime group '" + group.substring(group.indexOf('/') + 1) + "' would exceed the "
+                                + GroupConfig.MAX_BYTES + "-byte ConfigMap limit with this bot; give it another group"));
+            }
+        });
+        return problems;
+    }
+
+    private static void references(ManifestFile.Document document, LLMBot bot, Map<String, LLMProvider> providers,
+                                   List<Problem> problems) {
+        model(document, "spec.providerRef.name", "spec.model", bot.getSpec().getProviderRef().getName(),
+                bot.getSpec().getModel(), providers, problems);
+        List<Fallback> fallbacks = bot.getSpec().getFallbacks() == null ? List.of() : bot.getSpec().getFallbacks();
+        for (int i = 0; i < fallbacks.size(); i++) {
+            model(document, "spec.fallbacks[" + i + "].providerRef.name", "spec.fallbacks[" + i + "].model",
+                    fallbacks.get(i).getProviderRef().getName(), fallbacks.get(i).getModel(), providers, problems);
+        }
+    }
+
+    private static void model(ManifestFile.Document document, String providerField, String modelField,
+                              String providerName, String model, Map<String, LLMProvider> providers,
+                              List<Problem> problems) {
+        LLMProvider provider = providers.get(document.namespace() + "/" + providerName);
+        if (provider == null) {
+            problems.add(Problem.warning(document, providerField, "LLMProvider '" + providerName
+                    + "' is not in these files (it may exist in the cluster)"));
+        } else if (model != null && !provider.getSpec().allowsModel(model)) {
+            problems.add(Problem.error(document, modelField, "model '" + model + "' is not in spec.models of "
+                    + "LLMProvider '" + providerName + "' " + provider.getSpec().getModels()));
+        }
+    }
+
+    private static void secretReference(ManifestFile.Document document, SecretKeyRef ref, String field,
+                                        Set<String> secrets, List<Problem> problems) {
+        if (ref != null && !secrets.contains(document.namespace() + "/" + ref.getName())) {
+            problems.add(Problem.warning(document, field, "Secret '" + ref.getName()
+                    + "' is not in these files (it may exist in the cluster)"));
+        }
+    }
+
+    private static <T> T convert(ManifestFile.Document document, Class<T> type) {
+        try {
+            return JSON.treeToValue(document.node(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a document that passed validation cannot be read as " + type.getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.botfleet.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ValidateAndListTest {
+
+    private static final String EXAMPLES = System.getProperty("botfleet.examples.dir", "../examples");
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    @Test
+    void theExamplesAreCleanWithWarningsForSecretsKeptInTheCluster() {
+        Cli result = Cli.run("validate", EXAMPLES);
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("LLMProvider/groq: spec.apiKeySecretRef.name: warning: Secret 'groq' is not in these files");
+        assertThat(result.err()).contains("0 error(s)");
+    }
+
+    @Test
+    void schemaAndCelViolationsArePrintedWithFileAndLine() throws IOException {
+        Path bots = file("bots.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: openai}
+                spec:
+                  baseUrl: https://api.openai.com/v1
+                  defaultModel: gpt-4o-mini
+                  models: [gpt-4o-mini]
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata:
+                  name: hot
+                spec:
+                  providerRef: {name: openai}
+                  temperature: 3
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata:
+                  name: repeats
+                spec:
+                  providerRef: {name: openai}
+                  fallbacks:
+                    - providerRef: {name: openai}
+                """);
+        Cli result = Cli.run("validate", bots.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains(bots + ":15: LLMBot/hot: spec.temperature: must have a maximum value of 2.0");
+        assertThat(result.out()).contains(bots + ":23: LLMBot/repeats: spec.fallbacks: a fallback must differ");
+    }
+
+    @Test
+    void setWideChecksFindModelsDuplicatesAndMissingReferences() throws IOException {
+        Path providers = file("providers.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: openai}
+                spec: {baseUrl: 'https://api.openai.com/v1', defaultModel: gpt-4o-mini, models: [gpt-4o-mini]}
+                """);
+        Path bots = file("bots.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: picky}
+                spec:
+                  providerRef: {name: openai}
+                  model: gpt-4o
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: picky}
+                spec: {providerRef: {name: openai}}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: elsewhere}
+                spec: {providerRef: {name: in-cluster}}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: not-ours}
+                data: {anything: goes}
+                """);
+        Cli result = Cli.run("validate", providers.toString(), bots.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out())
+                .contains(bots + ":6: LLMBot/picky: spec.model: model 'gpt-4o' is not in spec.models of LLMProvider 'openai'")
+                .contains(bots + ":10: LLMBot/picky: metadata.name: duplicate name: already defined at " + bots + ":3")
+                .contains(bots + ":16: LLMBot/elsewhere: spec.providerRef.name: warning: LLMProvider 'in-cluster' is not in these files")
+                .doesNotContain("not-ours");
+    }
+
+    @Test
+    void aGroupTooLargeForOneConfigMapIsAnError() throws IOException {
+        StringBuilder yaml = new StringBuilder("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: openai}
+                spec: {baseUrl: 'https://api.openai.com/v1', defaultModel: gpt-4o-mini}
+                """);
+        String prompt = "x".repeat(99_000);
+        for (int i = 0; i < 11; i++) {
+            yaml.append("---\napiVersion: botfleet.dev/v1alpha1\nkind: LLMBot\nmetadata: {name: big-")
+                    .append((char) ('a' + i)).append("}\nspec: {providerRef: {name: openai}, systemPrompt: ")
+                    .append(prompt).append("}\n");
+        }
+        Cli result = Cli.run("validate", file("big.yaml", yaml.toString()).toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("LLMBot/big-k: spec.runtime: runtime group 'default' would exceed");
+    }
+
+    @Test
+    void unusableInputExitsWithTwo() throws IOException {
+        Cli broken = Cli.run("validate", file("broken.yaml", "kind: LLMBot\nmetadata: {name: x\n").toString());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).contains("broken.yaml:").contains("invalid YAML");
+
+        Cli missing = Cli.run("validate", dir.resolve("absent.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file or directory");
+
+        Cli noArguments = Cli.run("validate");
+        assertThat(noArguments.exitCode()).isEqualTo(2);
+        assertThat(noArguments.err()).contains("Missing required parameter");
+    }
+
+    @Test
+    void listShowsProvidersAndBots() {
+        Cli result = Cli.run("list", EXAMPLES + "/quickstart.yaml");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out().lines()).containsExactly(
+                "KIND          NAME        PROVIDER   MODEL         RUNTIME",
+                "LLMProvider   openai      -          gpt-4o-mini   -",
+                "LLMBot        assistant   openai     gpt-4o-mini   default");
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String command : new String[] {"validate", "list", "query"}) {
+            Cli help = Cli.run(command, "--help");
+            assertThat(help.exitCode()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: botfleet " + command).contains("Example");
+        }
+        assertThat(Cli.run("new", "provider", "--help").out()).contains("--preset").contains("Example");
+        assertThat(Cli.run("new", "bot", "--help").out()).contains("--provider").contains("Example");
+    }
+}
