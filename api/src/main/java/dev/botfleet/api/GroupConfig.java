@@ -83,7 +83,9 @@ public final class GroupConfig {
     /** The providers a bot asks: its primary, then its fallbacks. */
     public static List<String> providerNames(LLMBot bot) {
         List<String> names = new ArrayList<>();
-        names.add(bot.getSpec().getProviderRef().getName());
+        if (bot.getSpec().getProviderRef() != null) {
+            names.add(bot.getSpec().getProviderRef().getName());
+        }
         if (bot.getSpec().getFallbacks() != null) {
             bot.getSpec().getFallbacks().stream().map(Fallback::getProviderRef)
                     .forEach(ref -> names.add(ref.getName()));

@@ -2,20 +2,26 @@ package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.List;
+import java.util.Map;
 
 /** Desired state of an LLMBot: one Poe server bot answering from an LLMProvider. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-        value = "!has(self.fallbacks) || self.fallbacks.all(f, f.providerRef.name != self.providerRef.name"
+        value = "has(self.providerRef) || (has(self.handler) && self.handler != 'llm')",
+        message = "providerRef is required unless spec.handler names a handler that needs no provider",
+        fieldPath = ".providerRef",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "!has(self.fallbacks) || !has(self.providerRef) || self.fallbacks.all(f, f.providerRef.name != self.providerRef.name"
                 + " || (has(f.model) ? f.model : '') != (has(self.model) ? self.model : ''))",
         message = "a fallback must differ from the primary providerRef and model",
         fieldPath = ".fallbacks",
@@ -30,10 +36,22 @@ import java.util.List;
 public class LLMBotSpec {
 
     public static final String DEFAULT_RUNTIME = "default";
+    public static final String DEFAULT_HANDLER = "llm";
 
-    @Required
-    @JsonPropertyDescription("LLMProvider that answers this bot, in the same namespace.")
+    @JsonPropertyDescription("LLMProvider that answers this bot, in the same namespace. Required for the llm "
+            + "handler.")
     private ProviderRef providerRef;
+
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @Size(min = 1, max = 63)
+    @JsonPropertyDescription("Code that answers the bot: llm (default) streams from providerRef; echo repeats the "
+            + "user's message (a smoke test that needs no provider); any other name is a handler packaged into a "
+            + "custom runtime image.")
+    private String handler;
+
+    @PreserveUnknownFields
+    @JsonPropertyDescription("Free-form settings passed to the handler; their meaning is the handler's.")
+    private Map<String, Object> handlerSettings;
 
     @Size(min = 1, max = 256)
     @JsonPropertyDescription("Model to ask the provider for. Default: the provider's defaultModel. Must be in the "
@@ -90,6 +108,22 @@ public class LLMBotSpec {
 
     public void setProviderRef(ProviderRef providerRef) {
         this.providerRef = providerRef;
+    }
+
+    public String getHandler() {
+        return handler;
+    }
+
+    public void setHandler(String handler) {
+        this.handler = handler;
+    }
+
+    public Map<String, Object> getHandlerSettings() {
+        return handlerSettings;
+    }
+
+    public void setHandlerSettings(Map<String, Object> handlerSettings) {
+        this.handlerSettings = handlerSettings;
     }
 
     public String getModel() {
@@ -178,6 +212,11 @@ public class LLMBotSpec {
 
     public void setRuntime(String runtime) {
         this.runtime = runtime;
+    }
+
+    /** The handler with its default applied. */
+    public String effectiveHandler() {
+        return handler == null ? DEFAULT_HANDLER : handler;
     }
 
     /** The runtime group with its default applied (manifests read outside a cluster are not defaulted). */

@@ -66,12 +66,6 @@ public final class PoeRequests {
         }
     }
 
-    static void require(Object value, String field) {
-        if (value == null) {
-            throw new PoeRequestException(400, "field '" + field + "' is required");
-        }
-    }
-
     private static PoeRequestException invalid(IOException e) {
         if (e instanceof ValueInstantiationException && e.getCause() instanceof PoeRequestException cause) {
             return cause;

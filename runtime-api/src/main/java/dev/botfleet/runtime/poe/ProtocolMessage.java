@@ -15,8 +15,8 @@ public record ProtocolMessage(
         @JsonProperty("attachments") List<Attachment> attachments) {
 
     public ProtocolMessage {
-        PoeRequests.require(role, "role");
-        PoeRequests.require(content, "content");
+        PoeRequestException.requireField(role, "role");
+        PoeRequestException.requireField(content, "content");
         contentType = contentType == null ? ContentType.MARKDOWN : contentType;
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
     }

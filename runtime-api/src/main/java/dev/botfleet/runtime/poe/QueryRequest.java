@@ -17,10 +17,10 @@ public record QueryRequest(
         @JsonProperty("stop_sequences") List<String> stopSequences) {
 
     public QueryRequest {
-        PoeRequests.require(query, "query");
-        PoeRequests.require(userId, "user_id");
-        PoeRequests.require(conversationId, "conversation_id");
-        PoeRequests.require(messageId, "message_id");
+        PoeRequestException.requireField(query, "query");
+        PoeRequestException.requireField(userId, "user_id");
+        PoeRequestException.requireField(conversationId, "conversation_id");
+        PoeRequestException.requireField(messageId, "message_id");
         if (query.contains(null)) {
             throw new PoeRequestException(400, "query must not contain null messages");
         }

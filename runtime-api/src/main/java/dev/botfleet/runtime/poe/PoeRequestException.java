@@ -13,4 +13,11 @@ public class PoeRequestException extends RuntimeException {
     public int status() {
         return status;
     }
+
+    /** Refuses a request whose required field is missing or null. */
+    public static void requireField(Object value, String field) {
+        if (value == null) {
+            throw new PoeRequestException(400, "field '" + field + "' is required");
+        }
+    }
 }
