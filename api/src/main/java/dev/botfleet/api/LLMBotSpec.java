@@ -2,6 +2,7 @@ package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -11,7 +12,6 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.List;
-import java.util.Map;
 
 /** Desired state of an LLMBot: one Poe server bot answering from an LLMProvider. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,7 +51,7 @@ public class LLMBotSpec {
 
     @PreserveUnknownFields
     @JsonPropertyDescription("Free-form settings passed to the handler; their meaning is the handler's.")
-    private Map<String, Object> handlerSettings;
+    private JsonNode handlerSettings;
 
     @Size(min = 1, max = 256)
     @JsonPropertyDescription("Model to ask the provider for. Default: the provider's defaultModel. Must be in the "
@@ -118,11 +118,11 @@ public class LLMBotSpec {
         this.handler = handler;
     }
 
-    public Map<String, Object> getHandlerSettings() {
+    public JsonNode getHandlerSettings() {
         return handlerSettings;
     }
 
-    public void setHandlerSettings(Map<String, Object> handlerSettings) {
+    public void setHandlerSettings(JsonNode handlerSettings) {
         this.handlerSettings = handlerSettings;
     }
 

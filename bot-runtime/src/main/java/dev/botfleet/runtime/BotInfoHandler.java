@@ -44,8 +44,9 @@ public final class BotInfoHandler implements BotHandler {
         ObjectNode summary = json.createObjectNode()
                 .put("name", context.botName())
                 .put("description", spec.getDescription())
-                .put("provider", spec.getProviderRef().getName())
+                .put("provider", spec.getProviderRef() == null ? null : spec.getProviderRef().getName())
                 .put("model", Models.effectiveModel(spec, context.fleet()).orElse(null))
+                .put("handler", spec.effectiveHandler())
                 .put("runtime", spec.effectiveRuntime())
                 .put("temperature", spec.getTemperature())
                 .put("maxTokens", spec.getMaxTokens());

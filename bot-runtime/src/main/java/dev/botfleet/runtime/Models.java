@@ -16,6 +16,9 @@ public final class Models {
         if (spec.getModel() != null) {
             return Optional.of(spec.getModel());
         }
+        if (spec.getProviderRef() == null) {
+            return Optional.empty();
+        }
         return fleet.provider(spec.getProviderRef().getName()).map(p -> p.getSpec().getDefaultModel());
     }
 }

@@ -67,7 +67,7 @@ public class RuntimeConfiguration {
                           RuntimeProperties properties, ObjectMapper json) {
         LlmBotHandler llm = new LlmBotHandler(secrets, new UpstreamStreamer(clients), new BotMetrics(registry),
                 properties.initialBackoff(), properties.maxBackoff());
-        return new BotInfoHandler(llm, json);
+        return new BotInfoHandler(new BotHandlers(llm), json);
     }
 
     @Bean

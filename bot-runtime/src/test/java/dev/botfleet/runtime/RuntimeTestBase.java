@@ -135,6 +135,25 @@ public abstract class RuntimeTestBase {
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot
+                metadata: {name: echo-bot}
+                spec: {handler: echo}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: shout}
+                spec:
+                  handler: shouting
+                  providerRef: {name: fake}
+                  systemPrompt: Be loud.
+                  handlerSettings: {suffix: "!!"}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: mystery}
+                spec: {handler: not-packaged}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
                 metadata: {name: orphan}
                 spec:
                   providerRef: {name: nope}

@@ -51,6 +51,7 @@ public final class LlmBotHandler implements BotHandler {
 
     static List<Target> targets(LLMBotSpec spec) {
         List<Target> targets = new ArrayList<>();
+        // The CRD requires providerRef for the llm handler; a local manifest is checked against the same rule.
         targets.add(new Target(spec.getProviderRef().getName(), spec.getModel()));
         if (spec.getFallbacks() != null) {
             for (Fallback fallback : spec.getFallbacks()) {

@@ -94,7 +94,7 @@ public final class PoeEndpoint {
             LLMBotSpec spec = bot.getSpec();
             bots.addObject()
                     .put("name", bot.getMetadata().getName())
-                    .put("provider", spec.getProviderRef().getName())
+                    .put("provider", spec.getProviderRef() == null ? null : spec.getProviderRef().getName())
                     .put("model", Models.effectiveModel(spec, fleet).orElse(null))
                     .put("description", spec.getDescription());
         });

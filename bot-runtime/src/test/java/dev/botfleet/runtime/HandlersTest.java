@@ -1,0 +1,82 @@
+package dev.botfleet.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Handlers side by side in one runtime: the built-in LLM handler (bot "open"), the built-in echo handler (bot
+ * "echo-bot", no provider) and an example handler found through ServiceLoader that wraps the LLM handler
+ * (bot "shout"), each driven with the Poe vectors.
+ */
+class HandlersTest extends RuntimeTestBase {
+
+    @Test
+    void theEchoHandlerAnswersTheMinimalVectorAsTheReferenceEchoBotDoes() {
+        JsonNode vector = Vectors.load("01_query_minimal.json");
+        List<SseEvents.Event> events = poe.ask("echo-bot", (ObjectNode) vector.at("/request/body"));
+
+        List<SseEvents.Event> reference = SseEvents.parse(vector.at("/expected/echo_bot_stream/wire").asText());
+        assertThat(events.get(0).name()).isEqualTo("meta");
+        assertThat(events.subList(1, events.size())).isEqualTo(reference);
+        assertThat(UPSTREAM.requests()).as("echo needs no provider").isEmpty();
+    }
+
+    @Test
+    void everyHandlerAnswersTheMultiTurnAndOutboundVectors() {
+        for (String vector : List.of("02_query_multiturn_attachments.json", "13_client_outbound_query.json")) {
+            ObjectNode body = (ObjectNode) Vectors.load(vector).at("/request/body");
+            for (String bot : List.of("open", "echo-bot", "shout")) {
+                UPSTREAM.reset();
+                List<SseEvents.Event> events = poe.ask(bot, body.deepCopy());
+                assertThat(SseEvents.names(events)).as(bot + " " + vector).startsWith("meta").endsWith("done")
+                        .doesNotContain("error");
+                assertThat(SseEvents.answer(events)).as(bot + " " + vector).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aPackagedHandlerWrapsTheLlmHandler() {
+        ObjectNode body = PoeClient.query("first");
+        body.withArray("query").addObject().put("role", "bot").put("content", "ok");
+        body.withArray("query").addObject().put("role", "user").put("content", "make some noise");
+
+        List<SseEvents.Event> events = poe.ask("shout", body);
+
+        assertThat(SseEvents.answer(events)).isEqualTo("MAKE SOME NOISE!!");
+        assertThat(UPSTREAM.lastRequest().messages()).as("pre-processed: only the last message, after the prompt")
+                .containsExactly("system: Be loud.", "user: make some noise");
+    }
+
+    @Test
+    void settingsAndReportsWorkForEveryHandler() throws Exception {
+        for (String bot : List.of("echo-bot", "shout")) {
+            HttpResponse<String> settings = poe.post("/bots/" + bot, "{\"version\":\"1.2\",\"type\":\"settings\"}");
+            assertThat(settings.statusCode()).isEqualTo(200);
+            assertThat(settings.body()).contains("\"response_version\":2");
+            HttpResponse<String> report = poe.post("/bots/" + bot,
+                    (ObjectNode) Vectors.load("04_report_feedback.json").at("/request/body"));
+            assertThat(report.body()).isEqualTo("{}");
+        }
+    }
+
+    @Test
+    void aHandlerThisRuntimeDoesNotHaveIsAnErrorNamingIt() {
+        List<SseEvents.Event> events = poe.ask("mystery", "hi");
+        assertThat(SseEvents.names(events)).containsExactly("meta", "error", "done");
+        assertThat(events.get(1).text()).contains("no handler 'not-packaged'").contains("echo, llm, shouting");
+        assertThat(events.get(1).data().path("allow_retry").asBoolean()).isFalse();
+    }
+
+    @Test
+    void botInfoNamesTheHandler() {
+        assertThat(SseEvents.answer(poe.ask("echo-bot", "/botinfo"))).contains("\"handler\" : \"echo\"")
+                .contains("\"provider\" : null");
+    }
+}
