@@ -128,8 +128,10 @@ public final class ManifestSet {
 
     private static void references(ManifestFile.Document document, LLMBot bot, Map<String, LLMProvider> providers,
                                    List<Problem> problems) {
-        model(document, "spec.providerRef.name", "spec.model", bot.getSpec().getProviderRef().getName(),
-                bot.getSpec().getModel(), providers, problems);
+        if (bot.getSpec().getProviderRef() != null) {
+            model(document, "spec.providerRef.name", "spec.model", bot.getSpec().getProviderRef().getName(),
+                    bot.getSpec().getModel(), providers, problems);
+        }
         List<Fallback> fallbacks = bot.getSpec().getFallbacks() == null ? List.of() : bot.getSpec().getFallbacks();
         for (int i = 0; i < fallbacks.size(); i++) {
             model(document, "spec.fallbacks[" + i + "].providerRef.name", "spec.fallbacks[" + i + "].model",

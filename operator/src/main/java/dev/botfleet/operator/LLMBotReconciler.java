@@ -46,6 +46,9 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     static final String BY_PROVIDER = "llmbot-by-provider";
     static final String BY_SECRET = "llmbot-by-secret";
 
+    /** The handlers of the shared bot-runtime image. */
+    static final List<String> BUILT_IN_HANDLERS = List.of("echo", "llm");
+
     private final GroupWriter writer;
     private final SecretKeys secrets;
     private final EventRecorder events;
@@ -161,25 +164,18 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     }
 
     private Condition readiness(LLMBot bot, RuntimeGroup group, GroupState state) {
-        String namespace = bot.getMetadata().getNamespace();
-        String providerName = bot.getSpec().getProviderRef().getName();
         Long generation = bot.getMetadata().getGeneration();
-        Optional<LLMProvider> provider = providers.get(new ResourceID(providerName, namespace));
-        if (provider.isEmpty()) {
-            return failing("ProviderNotFound", "LLMProvider '" + providerName + "' does not exist in namespace "
-                    + namespace + "; create it or fix spec.providerRef.name", bot);
+        String handler = bot.getSpec().effectiveHandler();
+        if (!BUILT_IN_HANDLERS.contains(handler)) {
+            return failing("HandlerNotAvailable", "the runtime image of group '" + group.name() + "' has no handler '"
+                    + handler + "' (it has " + String.join(", ", BUILT_IN_HANDLERS) + "); run the group on a "
+                    + "custom image that packages it", bot);
         }
-        Condition providerReady = Conditions.find(provider.get().getStatus());
-        if (providerReady != null && Condition.FALSE.equals(providerReady.getStatus())) {
-            return failing("ProviderNotReady", "LLMProvider '" + providerName + "' is not ready: "
-                    + providerReady.getMessage(), bot);
+        Optional<Condition> providerProblem = providerProblem(bot);
+        if (providerProblem.isPresent()) {
+            return providerProblem.get();
         }
-        String model = bot.getSpec().getModel() != null ? bot.getSpec().getModel()
-                : provider.get().getSpec().getDefaultModel();
-        if (!provider.get().getSpec().allowsModel(model)) {
-            return failing("ModelNotAllowed", "model '" + model + "' is not in spec.models of LLMProvider '"
-                    + providerName + "'; pick one of " + provider.get().getSpec().getModels(), bot);
-        }
+        String namespace = bot.getMetadata().getNamespace();
         SecretKeyRef accessKey = bot.getSpec().getAccessKeySecretRef();
         if (accessKey != null && secrets.check(namespace, accessKey) != SecretKeys.Presence.PRESENT) {
             return failing("AccessKeyNotFound", "the Poe access key is not in Secret '" + accessKey.getName()
@@ -197,6 +193,32 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         }
         return Conditions.ready(true, "Ready", "served at " + group.endpoint(bot.getMetadata().getName()),
                 generation, bot.getStatus());
+    }
+
+    /** What keeps the bot's provider from answering it, if anything; nothing for a bot without a provider. */
+    private Optional<Condition> providerProblem(LLMBot bot) {
+        if (bot.getSpec().getProviderRef() == null) {
+            return Optional.empty();
+        }
+        String namespace = bot.getMetadata().getNamespace();
+        String providerName = bot.getSpec().getProviderRef().getName();
+        Optional<LLMProvider> provider = providers.get(new ResourceID(providerName, namespace));
+        if (provider.isEmpty()) {
+            return Optional.of(failing("ProviderNotFound", "LLMProvider '" + providerName + "' does not exist in "
+                    + "namespace " + namespace + "; create it or fix spec.providerRef.name", bot));
+        }
+        Condition providerReady = Conditions.find(provider.get().getStatus());
+        if (providerReady != null && Condition.FALSE.equals(providerReady.getStatus())) {
+            return Optional.of(failing("ProviderNotReady", "LLMProvider '" + providerName + "' is not ready: "
+                    + providerReady.getMessage(), bot));
+        }
+        String model = bot.getSpec().getModel() != null ? bot.getSpec().getModel()
+                : provider.get().getSpec().getDefaultModel();
+        if (!provider.get().getSpec().allowsModel(model)) {
+            return Optional.of(failing("ModelNotAllowed", "model '" + model + "' is not in spec.models of "
+                    + "LLMProvider '" + providerName + "'; pick one of " + provider.get().getSpec().getModels(), bot));
+        }
+        return Optional.empty();
     }
 
     private static Condition failing(String reason, String message, LLMBot bot) {

@@ -106,6 +106,28 @@ class StatusAndIdempotenceTest extends OperatorTestBase {
     }
 
     @Test
+    void anEchoBotNeedsNoProviderAndAnUnknownHandlerIsNamed() {
+        apply("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: echo}
+                spec: {handler: echo}
+                """, LLMBot.class);
+        apply("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: custom}
+                spec: {handler: translator}
+                """, LLMBot.class);
+        awaitBot("echo", "RuntimeNotAvailable");
+        markAvailable("default");
+        awaitBot("echo", "Ready");
+        awaitBot("custom", "HandlerNotAvailable");
+        assertThat(ready(getBot("custom")).message()).contains("no handler 'translator'");
+        assertThat(configMap("default").getData().get("bots.yaml")).contains("handler: echo");
+    }
+
+    @Test
     void aGroupTooLargeForOneConfigMapRefusesTheBotsThatDoNotFit() {
         secret("openai", Map.of("api-key", OPENAI_KEY));
         provider("openai", "openai");
