@@ -27,13 +27,17 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* The rules the operator needs on watched namespaces, shared by the ClusterRole and the Roles. */}}
 {{- define "botfleet.rules" -}}
-# Its own resources: watch them, add and remove its finalizer, never write spec.
+# Its own resources: watch them, add and remove its finalizer on LLMBots, never write spec.
 - apiGroups: [botfleet.dev]
   resources: [llmproviders, llmbots]
   verbs: [get, list, watch, patch, update]
+# BotRuntimes are only read (group settings).
+- apiGroups: [botfleet.dev]
+  resources: [botruntimes]
+  verbs: [get, list, watch]
 # Status is all it writes on them.
 - apiGroups: [botfleet.dev]
-  resources: [llmproviders/status, llmbots/status]
+  resources: [llmproviders/status, llmbots/status, botruntimes/status]
   verbs: [get, patch, update]
 # Lets owner references on group ConfigMaps block deletion where that admission plugin runs.
 - apiGroups: [botfleet.dev]

@@ -87,7 +87,8 @@ class ChartTest {
         assertThat(rules).extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs())
                 .containsExactlyInAnyOrder(
                         "[botfleet.dev] [llmproviders, llmbots] [get, list, watch, patch, update]",
-                        "[botfleet.dev] [llmproviders/status, llmbots/status] [get, patch, update]",
+                        "[botfleet.dev] [botruntimes] [get, list, watch]",
+                        "[botfleet.dev] [llmproviders/status, llmbots/status, botruntimes/status] [get, patch, update]",
                         "[botfleet.dev] [llmbots/finalizers] [update]",
                         "[] [configmaps, services] [get, list, watch, create, update, delete]",
                         "[apps] [deployments] [get, list, watch, create, update, delete]",

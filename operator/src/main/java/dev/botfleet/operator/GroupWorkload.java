@@ -2,6 +2,7 @@ package dev.botfleet.operator;
 
 import dev.botfleet.api.GroupConfig;
 
+import dev.botfleet.api.BotRuntimeSpec;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.SecretKeyRef;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -33,6 +35,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -72,28 +76,36 @@ public final class GroupWorkload {
         return secrets;
     }
 
+    /**
+     * @param overrides the group's BotRuntime spec, whose set fields replace the operator's defaults
+     */
     public static Deployment deployment(RuntimeGroup group, SortedMap<String, SortedSet<String>> secrets,
-                                        OperatorSettings settings, ConfigMap owner) {
+                                        OperatorSettings settings, ConfigMap owner, Optional<BotRuntimeSpec> overrides) {
+        BotRuntimeSpec custom = overrides.orElseGet(BotRuntimeSpec::new);
+        Map<String, String> podLabels = new TreeMap<>(Objects.requireNonNullElse(custom.getPodLabels(), Map.of()));
+        podLabels.putAll(group.labels());
         Deployment deployment = new DeploymentBuilder(Serialization.clone(TEMPLATE))
                 .withMetadata(new ObjectMetaBuilder(metadata(group)).withOwnerReferences(owner(owner)).build())
                 .editSpec()
-                .withReplicas(settings.runtimeReplicas())
+                .withReplicas(or(custom.getReplicas(), settings.runtimeReplicas()))
                 .withSelector(new LabelSelectorBuilder().withMatchLabels(group.selector()).build())
                 .editTemplate()
-                .withNewMetadata().withLabels(group.labels()).endMetadata()
+                .withNewMetadata().withLabels(podLabels).withAnnotations(custom.getPodAnnotations()).endMetadata()
                 .endTemplate()
                 .endSpec()
                 .build();
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container runtime = pod.getContainers().get(0);
-        runtime.setImage(settings.runtimeImage());
-        runtime.setResources(settings.runtimeResources());
+        runtime.setImage(or(custom.getImage(), settings.runtimeImage()));
+        runtime.setResources(or(custom.getResources(), settings.runtimeResources()));
         if (!"plain".equals(settings.runtimeLogFormat())) {
             runtime.getEnv().add(new EnvVar("LOGGING_STRUCTURED_FORMAT_CONSOLE", settings.runtimeLogFormat(), null));
         }
         pod.setImagePullSecrets(settings.imagePullSecrets().stream().map(LocalObjectReference::new).toList());
-        pod.setNodeSelector(settings.nodeSelector().isEmpty() ? null : settings.nodeSelector());
-        pod.setTolerations(settings.tolerations().isEmpty() ? null : settings.tolerations());
+        Map<String, String> nodeSelector = or(custom.getNodeSelector(), settings.nodeSelector());
+        pod.setNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector);
+        List<Toleration> tolerations = or(custom.getTolerations(), settings.tolerations());
+        pod.setTolerations(tolerations.isEmpty() ? null : tolerations);
         pod.getVolumes().add(new VolumeBuilder().withName("config")
                 .withNewConfigMap().withName(group.objectName()).endConfigMap().build());
         int index = 0;
@@ -104,6 +116,10 @@ public final class GroupWorkload {
                     .withMountPath(SECRETS_DIR + secret.getKey()).withReadOnly(true).build());
         }
         return withHash(deployment, deployment.getSpec());
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     public static Service service(RuntimeGroup group, ConfigMap owner) {

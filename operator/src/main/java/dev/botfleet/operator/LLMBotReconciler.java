@@ -2,6 +2,8 @@ package dev.botfleet.operator;
 
 import dev.botfleet.api.GroupConfig;
 
+import dev.botfleet.api.BotRuntime;
+import dev.botfleet.api.BotRuntimeSpec;
 import dev.botfleet.api.Condition;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotStatus;
@@ -59,6 +61,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     private InformerEventSource<ConfigMap, LLMBot> configMaps;
     private InformerEventSource<Deployment, LLMBot> deployments;
     private InformerEventSource<Service, LLMBot> services;
+    private InformerEventSource<BotRuntime, LLMBot> botRuntimes;
 
     public LLMBotReconciler(GroupWriter writer, SecretKeys secrets, EventRecorder events, OperatorSettings settings) {
         this.writer = writer;
@@ -82,6 +85,10 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                 .withName("providers")
                 .withSecondaryToPrimaryMapper(byIndex(bots, BY_PROVIDER, LLMBotReconciler::namespacedName))
                 .build(), context);
+        botRuntimes = new InformerEventSource<>(InformerEventSourceConfiguration.from(BotRuntime.class, LLMBot.class)
+                .withName("botruntimes")
+                .withSecondaryToPrimaryMapper(byIndex(bots, BY_GROUP, LLMBotReconciler::namespacedName))
+                .build(), context);
         configMaps = groupObjects(ConfigMap.class, "configmaps", context);
         deployments = groupObjects(Deployment.class, "deployments", context);
         services = groupObjects(Service.class, "services", context);
@@ -91,7 +98,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                         .withLabelSelector(settings.secretSelector())
                         .withSecondaryToPrimaryMapper(byIndex(bots, BY_SECRET, LLMBotReconciler::namespacedName))
                         .build(), context);
-        return List.of(providers, configMaps, deployments, services, labelledSecrets);
+        return List.of(providers, botRuntimes, configMaps, deployments, services, labelledSecrets);
     }
 
     private <R extends HasMetadata> InformerEventSource<R, LLMBot> groupObjects(
@@ -128,7 +135,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     }
 
     /** What the group looks like after it was brought in line. */
-    private record GroupState(GroupConfig config, boolean available) {
+    private record GroupState(GroupConfig config, boolean available, List<String> handlers) {
     }
 
     private GroupState syncGroup(RuntimeGroup group, IndexedResourceCache<LLMBot> cache, String leaving) {
@@ -143,7 +150,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                 if (configMaps.get(id).isPresent() || deployments.get(id).isPresent() || services.get(id).isPresent()) {
                     writer.delete(group);
                 }
-                return new GroupState(GroupConfig.render(List.of(), name -> Optional.empty()), false);
+                return new GroupState(GroupConfig.render(List.of(), name -> Optional.empty()), false, List.of());
             }
             GroupConfig config = GroupConfig.render(members,
                     name -> providers.get(new ResourceID(name, group.namespace())));
@@ -151,25 +158,31 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                     .filter(name -> !config.tooLarge().contains(name)).collect(Collectors.toSet());
             List<LLMBot> servedBots = members.stream().filter(b -> served.contains(b.getMetadata().getName())).toList();
 
+            Optional<BotRuntimeSpec> overrides = botRuntimes.get(new ResourceID(group.name(), group.namespace()))
+                    .map(BotRuntime::getSpec);
             ConfigMap configMap = writer.apply(GroupWorkload.configMap(group, config, servedBots), configMaps);
             writer.applyByHash(GroupWorkload.deployment(group,
-                    GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap), deployments);
+                    GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides),
+                    deployments);
             writer.applyByHash(GroupWorkload.service(group, configMap), services);
             boolean available = deployments.get(id)
                     .map(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
                             && d.getStatus().getAvailableReplicas() > 0)
                     .orElse(false);
-            return new GroupState(config, available);
+            List<String> handlers = new java.util.ArrayList<>(BUILT_IN_HANDLERS);
+            overrides.map(BotRuntimeSpec::getHandlers).ifPresent(handlers::addAll);
+            return new GroupState(config, available, handlers);
         }
     }
 
     private Condition readiness(LLMBot bot, RuntimeGroup group, GroupState state) {
         Long generation = bot.getMetadata().getGeneration();
         String handler = bot.getSpec().effectiveHandler();
-        if (!BUILT_IN_HANDLERS.contains(handler)) {
+        if (!state.handlers().contains(handler)) {
             return failing("HandlerNotAvailable", "the runtime image of group '" + group.name() + "' has no handler '"
-                    + handler + "' (it has " + String.join(", ", BUILT_IN_HANDLERS) + "); run the group on a "
-                    + "custom image that packages it", bot);
+                    + handler + "' (it has " + String.join(", ", state.handlers()) + "); run the group on a custom "
+                    + "image that packages it, declared in the spec.handlers of a BotRuntime named '" + group.name()
+                    + "'", bot);
         }
         Optional<Condition> providerProblem = providerProblem(bot);
         if (providerProblem.isPresent()) {

@@ -58,6 +58,11 @@ public final class OperatorMain {
                 configuration.settingNamespaces(settings.namespaces());
             }
         });
+        operator.register(new BotRuntimeReconciler(events), configuration -> {
+            if (!settings.namespaces().isEmpty()) {
+                configuration.settingNamespaces(settings.namespaces());
+            }
+        });
         return operator;
     }
 }

@@ -45,7 +45,8 @@ abstract class OperatorTestBase {
 
     @BeforeEach
     void startOperator() {
-        for (String crd : List.of("llmproviders.botfleet.dev-v1.yml", "llmbots.botfleet.dev-v1.yml")) {
+        for (String crd : List.of("llmproviders.botfleet.dev-v1.yml", "llmbots.botfleet.dev-v1.yml",
+                "botruntimes.botfleet.dev-v1.yml")) {
             try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + crd)) {
                 client.apiextensions().v1().customResourceDefinitions().load(in).create();
             } catch (java.io.IOException e) {

@@ -9,6 +9,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
+import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.Validation;
@@ -37,7 +38,7 @@ public final class ManifestValidator {
     private static final List<String> KUBERNETES_EXTENSIONS = List.of("x-kubernetes-validations",
             "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-embedded-resource",
             "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type");
-    private static final List<Class<? extends HasMetadata>> KINDS = List.of(LLMProvider.class, LLMBot.class);
+    private static final List<Class<? extends HasMetadata>> KINDS = List.of(LLMProvider.class, LLMBot.class, BotRuntime.class);
 
     private final Map<String, Crd> crds;
     private final CelRules cel = new CelRules();
