@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Handlers side by side in one runtime: the built-in LLM handler (bot "open"), the built-in echo handler (bot
- * "echo-bot", no provider) and an example handler found through ServiceLoader that wraps the LLM handler
- * (bot "shout"), each driven with the Poe vectors.
+ * "echo-bot", no provider) and the example handler of examples/custom-bot, found through ServiceLoader, that
+ * wraps the LLM handler (bot "careful"), each driven with the Poe vectors.
  */
 class HandlersTest extends RuntimeTestBase {
 
@@ -31,7 +31,7 @@ class HandlersTest extends RuntimeTestBase {
     void everyHandlerAnswersTheMultiTurnAndOutboundVectors() {
         for (String vector : List.of("02_query_multiturn_attachments.json", "13_client_outbound_query.json")) {
             ObjectNode body = (ObjectNode) Vectors.load(vector).at("/request/body");
-            for (String bot : List.of("open", "echo-bot", "shout")) {
+            for (String bot : List.of("open", "echo-bot", "careful")) {
                 UPSTREAM.reset();
                 List<SseEvents.Event> events = poe.ask(bot, body.deepCopy());
                 assertThat(SseEvents.names(events)).as(bot + " " + vector).startsWith("meta").endsWith("done")
@@ -43,20 +43,22 @@ class HandlersTest extends RuntimeTestBase {
 
     @Test
     void aPackagedHandlerWrapsTheLlmHandler() {
-        ObjectNode body = PoeClient.query("first");
-        body.withArray("query").addObject().put("role", "bot").put("content", "ok");
-        body.withArray("query").addObject().put("role", "user").put("content", "make some noise");
+        ObjectNode body = PoeClient.query("I am ann@example.com");
+        body.withArray("query").addObject().put("role", "bot").put("content", "Hello Ann");
+        body.withArray("query").addObject().put("role", "user").put("content", "mail bob.smith@corp.example.org");
 
-        List<SseEvents.Event> events = poe.ask("shout", body);
+        List<SseEvents.Event> events = poe.ask("careful", body);
 
-        assertThat(SseEvents.answer(events)).isEqualTo("MAKE SOME NOISE!!");
-        assertThat(UPSTREAM.lastRequest().messages()).as("pre-processed: only the last message, after the prompt")
-                .containsExactly("system: Be loud.", "user: make some noise");
+        assertThat(UPSTREAM.lastRequest().messages()).as("pre-processed before going upstream").containsExactly(
+                "system: Be careful.", "user: I am [e-mail address removed]", "assistant: Hello Ann",
+                "user: mail [e-mail address removed]");
+        assertThat(SseEvents.answer(events)).as("post-processed: the signature from handlerSettings")
+                .isEqualTo("mail [e-mail address removed]\n\n-- the support team");
     }
 
     @Test
     void settingsAndReportsWorkForEveryHandler() throws Exception {
-        for (String bot : List.of("echo-bot", "shout")) {
+        for (String bot : List.of("echo-bot", "careful")) {
             HttpResponse<String> settings = poe.post("/bots/" + bot, "{\"version\":\"1.2\",\"type\":\"settings\"}");
             assertThat(settings.statusCode()).isEqualTo(200);
             assertThat(settings.body()).contains("\"response_version\":2");
@@ -70,7 +72,7 @@ class HandlersTest extends RuntimeTestBase {
     void aHandlerThisRuntimeDoesNotHaveIsAnErrorNamingIt() {
         List<SseEvents.Event> events = poe.ask("mystery", "hi");
         assertThat(SseEvents.names(events)).containsExactly("meta", "error", "done");
-        assertThat(events.get(1).text()).contains("no handler 'not-packaged'").contains("echo, llm, shouting");
+        assertThat(events.get(1).text()).contains("no handler 'not-packaged'").contains("echo, llm, redact-and-sign");
         assertThat(events.get(1).data().path("allow_retry").asBoolean()).isFalse();
     }
 

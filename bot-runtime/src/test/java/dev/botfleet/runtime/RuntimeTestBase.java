@@ -140,12 +140,12 @@ public abstract class RuntimeTestBase {
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot
-                metadata: {name: shout}
+                metadata: {name: careful}
                 spec:
-                  handler: shouting
+                  handler: redact-and-sign
                   providerRef: {name: fake}
-                  systemPrompt: Be loud.
-                  handlerSettings: {suffix: "!!"}
+                  systemPrompt: Be careful.
+                  handlerSettings: {signature: "-- the support team"}
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot

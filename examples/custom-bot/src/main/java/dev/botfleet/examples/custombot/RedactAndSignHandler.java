@@ -1,0 +1,54 @@
+package dev.botfleet.examples.custombot;
+
+import dev.botfleet.runtime.BotContext;
+import dev.botfleet.runtime.BotHandler;
+import dev.botfleet.runtime.BotHandlerProvider;
+import dev.botfleet.runtime.poe.PoeEvent;
+import dev.botfleet.runtime.poe.ProtocolMessage;
+import dev.botfleet.runtime.poe.QueryRequest;
+import reactor.core.publisher.Flux;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * An LLM bot with pre- and post-processing: e-mail addresses in the conversation are replaced before anything
+ * goes to the provider, and the answer ends with a signature from {@code spec.handlerSettings.signature}.
+ *
+ * <pre>
+ * spec:
+ *   handler: redact-and-sign
+ *   providerRef: {name: openai}
+ *   handlerSettings: {signature: "— the support team"}
+ * </pre>
+ */
+public final class RedactAndSignHandler implements BotHandlerProvider {
+
+    private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+    static final String REDACTED = "[e-mail address removed]";
+
+    @Override
+    public String name() {
+        return "redact-and-sign";
+    }
+
+    @Override
+    public BotHandler create(BotHandler llm) {
+        return (context, request) -> llm.answer(context, redacted(request))
+                .concatWith(Flux.defer(() -> signature(context)));
+    }
+
+    private static QueryRequest redacted(QueryRequest request) {
+        List<ProtocolMessage> messages = request.query().stream()
+                .map(m -> new ProtocolMessage(m.role(), EMAIL.matcher(m.content()).replaceAll(REDACTED),
+                        m.contentType(), m.attachments()))
+                .toList();
+        return new QueryRequest(request.version(), messages, request.userId(), request.conversationId(),
+                request.messageId(), request.temperature(), request.stopSequences());
+    }
+
+    private static Flux<PoeEvent> signature(BotContext context) {
+        String signature = context.settings().path("signature").asText("");
+        return signature.isEmpty() ? Flux.empty() : Flux.just(new PoeEvent.Text("\n\n" + signature));
+    }
+}
