@@ -33,6 +33,9 @@ final class ListCommand implements Callable<Integer> {
         rows.add(new String[] {"KIND", "NAME", "PROVIDER", "MODEL", "RUNTIME"});
         for (ManifestFile.Document document : manifests.botfleetDocuments()) {
             var spec = document.node().path("spec");
+            if (document.kind().equals("BotRuntime")) {
+                continue;
+            }
             if (document.kind().equals("LLMProvider")) {
                 rows.add(new String[] {"LLMProvider", document.name(), "-", spec.path("defaultModel").asText("-"), "-"});
             } else {

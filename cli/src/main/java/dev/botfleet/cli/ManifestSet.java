@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 public final class ManifestSet {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KINDS = Set.of("LLMProvider", "LLMBot");
+    private static final Set<String> KINDS = Set.of("LLMProvider", "LLMBot", "BotRuntime");
 
     private final List<ManifestFile.Document> documents;
 
@@ -90,7 +90,7 @@ public final class ManifestSet {
             }
             if (document.kind().equals("LLMProvider")) {
                 providers.put(document.namespace() + "/" + document.name(), convert(document, LLMProvider.class));
-            } else {
+            } else if (document.kind().equals("LLMBot")) {
                 bots.put(key, document);
             }
         }

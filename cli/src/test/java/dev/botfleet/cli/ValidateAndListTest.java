@@ -28,6 +28,21 @@ class ValidateAndListTest {
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(result.out()).contains("LLMProvider/groq: spec.apiKeySecretRef.name: warning: Secret 'groq' is not in these files");
         assertThat(result.err()).contains("0 error(s)");
+        assertThat(result.out()).doesNotContain("BotRuntime/");
+    }
+
+    @Test
+    void aBotRuntimeIsCheckedAgainstItsCrd() throws IOException {
+        Path runtime = file("runtime.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: BotRuntime
+                metadata: {name: support}
+                spec:
+                  replicas: -1
+                """);
+        Cli result = Cli.run("validate", runtime.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains(runtime + ":5: BotRuntime/support: spec.replicas: must have a minimum value of 0");
     }
 
     @Test
