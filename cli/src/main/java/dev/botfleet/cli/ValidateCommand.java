@@ -2,13 +2,8 @@ package dev.botfleet.cli;
 
 import dev.botfleet.api.validation.ManifestValidator;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check manifests offline with the rules the API server applies (the CRD schema and CEL "
@@ -17,27 +12,14 @@ import java.util.concurrent.Callable;
                 + "large for one ConfigMap. Kinds other than LLMProvider and LLMBot are skipped.",
                 "Exit code: 0 clean (warnings allowed), 1 errors, 2 unusable input."},
         footer = {"", "Examples:", "  botfleet validate examples/", "  botfleet validate bots/ providers.yaml"})
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand extends ManifestCommand {
 
     static final int CLEAN = 0;
     static final int ERRORS = 1;
     static final int UNUSABLE = 2;
 
-    @Spec
-    private CommandSpec spec;
-
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories of YAML manifests.")
-    private List<Path> paths;
-
     @Override
-    public Integer call() {
-        ManifestSet manifests;
-        try {
-            manifests = ManifestSet.read(paths);
-        } catch (ManifestFile.UnusableException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return UNUSABLE;
-        }
+    int run(ManifestSet manifests) {
         List<Problem> problems = manifests.check(ManifestValidator.forBotfleetCrds());
         problems.forEach(problem -> spec.commandLine().getOut().println(problem));
         long errors = problems.stream().filter(p -> !p.warning()).count();
