@@ -40,7 +40,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public FakeOpenAiServer() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            // A deep accept backlog: with the default (50), a burst of connections waits for SYN retries (1 s).
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
