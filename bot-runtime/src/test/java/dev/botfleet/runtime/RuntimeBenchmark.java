@@ -39,14 +39,16 @@ class RuntimeBenchmark extends RuntimeTestBase {
                 + "client, runtime and fake upstream share one JVM)\n");
         warmUp();
         System.out.println("| concurrent streams | direct TTFT p50 / p99 (ms) | via runtime TTFT p50 / p99 (ms) | "
-                + "added p50 / p99 (ms) | errors |");
-        System.out.println("| --- | --- | --- | --- | --- |");
+                + "added p50 / p99 (ms) | echo bot, no upstream, p50 / p99 (ms) | errors |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
         for (int streams : List.of(1, 100, Integer.getInteger("bench.maxStreams", 1000))) {
             Sample direct = run(streams, this::directFirstToken);
             Sample relayed = run(streams, this::relayedFirstToken);
-            System.out.printf("| %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %d |%n", streams,
+            Sample echo = measure(streams, this::echoAnswer);
+            System.out.printf("| %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %d |%n", streams,
                     direct.p(50), direct.p(99), relayed.p(50), relayed.p(99),
-                    relayed.p(50) - direct.p(50), relayed.p(99) - direct.p(99), direct.errors + relayed.errors);
+                    relayed.p(50) - direct.p(50), relayed.p(99) - direct.p(99), echo.p(50), echo.p(99),
+                    direct.errors + relayed.errors + echo.errors);
         }
         throughput();
         startup();
@@ -67,6 +69,11 @@ class RuntimeBenchmark extends RuntimeTestBase {
         for (int i = 0; i < streams; i++) {
             UPSTREAM.enqueue(Reply.stream(CHUNK_DELAY, contents));
         }
+        return measure(streams, stream);
+    }
+
+    /** Latencies in ms of {@code streams} concurrent requests. */
+    private Sample measure(int streams, Supplier<CompletableFuture<Double>> stream) {
         List<CompletableFuture<Double>> futures = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             futures.add(stream.get());
@@ -87,6 +94,12 @@ class RuntimeBenchmark extends RuntimeTestBase {
         return firstLineContaining(HttpRequest.newBuilder(URI.create(UPSTREAM.baseUrl() + "/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), "\"content\":\"token");
+    }
+
+    private CompletableFuture<Double> echoAnswer() {
+        return firstLineContaining(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bots/echo-bot"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(PoeClient.query("token").toString())).build(), "token");
     }
 
     private CompletableFuture<Double> relayedFirstToken() {
