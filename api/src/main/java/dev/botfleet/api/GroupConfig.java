@@ -49,35 +49,44 @@ public final class GroupConfig {
 
     public static GroupConfig render(List<LLMBot> bots, Function<String, Optional<LLMProvider>> providers,
                                      int maxBytes) {
+        return render(bots, providers, maxBytes, GroupConfig::document);
+    }
+
+    /**
+     * @param documents renders one resource as its YAML document; {@link #document} or a cache in front of it
+     */
+    public static GroupConfig render(List<LLMBot> bots, Function<String, Optional<LLMProvider>> providers,
+                                     int maxBytes, Function<HasMetadata, String> documents) {
         Map<String, String> providerDocs = new TreeMap<>();
         Map<String, LLMProvider> used = new TreeMap<>();
         Map<String, String> botDocs = new TreeMap<>();
         List<String> tooLarge = new ArrayList<>();
         int size = 0;
         for (LLMBot bot : bots.stream().sorted(Comparator.comparing(b -> b.getMetadata().getName())).toList()) {
-            String botDoc = document(bot, bot.getSpec());
+            String botDoc = documents.apply(bot);
             Map<String, LLMProvider> newProviders = new TreeMap<>();
+            Map<String, String> newProviderDocs = new TreeMap<>();
             for (String name : providerNames(bot)) {
-                if (!used.containsKey(name)) {
-                    providers.apply(name).ifPresent(provider -> newProviders.put(name, provider));
+                if (!used.containsKey(name) && !newProviders.containsKey(name)) {
+                    providers.apply(name).ifPresent(provider -> {
+                        newProviders.put(name, provider);
+                        newProviderDocs.put(name, documents.apply(provider));
+                    });
                 }
             }
-            int added = bytes(botDoc) + newProviders.values().stream()
-                    .mapToInt(p -> bytes(document(p, p.getSpec()))).sum();
+            int added = bytes(botDoc) + newProviderDocs.values().stream().mapToInt(GroupConfig::bytes).sum();
             if (size + added > maxBytes) {
                 tooLarge.add(bot.getMetadata().getName());
                 continue;
             }
             size += added;
             botDocs.put(bot.getMetadata().getName(), botDoc);
-            newProviders.forEach((name, provider) -> {
-                used.put(name, provider);
-                providerDocs.put(name, document(provider, provider.getSpec()));
-            });
+            used.putAll(newProviders);
+            providerDocs.putAll(newProviderDocs);
         }
-        List<String> documents = new ArrayList<>(providerDocs.values());
-        documents.addAll(botDocs.values());
-        return new GroupConfig(String.join("---\n", documents), tooLarge, new ArrayList<>(used.values()));
+        List<String> rendered = new ArrayList<>(providerDocs.values());
+        rendered.addAll(botDocs.values());
+        return new GroupConfig(String.join("---\n", rendered), tooLarge, new ArrayList<>(used.values()));
     }
 
     /** The providers a bot asks: its primary, then its fallbacks. */
@@ -107,7 +116,9 @@ public final class GroupConfig {
         return providers;
     }
 
-    private static String document(HasMetadata resource, Object spec) {
+    /** The YAML document of an LLMBot or LLMProvider in {@code bots.yaml}: apiVersion, kind, name and spec. */
+    public static String document(HasMetadata resource) {
+        Object spec = resource instanceof LLMBot bot ? bot.getSpec() : ((LLMProvider) resource).getSpec();
         Map<String, Object> document = new java.util.LinkedHashMap<>();
         document.put("apiVersion", resource.getApiVersion());
         document.put("kind", resource.getKind());

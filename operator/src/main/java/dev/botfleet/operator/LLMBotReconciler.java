@@ -56,6 +56,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     private final EventRecorder events;
     private final OperatorSettings settings;
     private final Map<String, Object> groupLocks = new ConcurrentHashMap<>();
+    private final RenderedDocuments documents = new RenderedDocuments();
 
     private InformerEventSource<LLMProvider, LLMBot> providers;
     private InformerEventSource<ConfigMap, LLMBot> configMaps;
@@ -153,7 +154,8 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                 return new GroupState(GroupConfig.render(List.of(), name -> Optional.empty()), false, List.of());
             }
             GroupConfig config = GroupConfig.render(members,
-                    name -> providers.get(new ResourceID(name, group.namespace())));
+                    name -> providers.get(new ResourceID(name, group.namespace())), GroupConfig.MAX_BYTES,
+                    documents::document);
             Set<String> served = members.stream().map(b -> b.getMetadata().getName())
                     .filter(name -> !config.tooLarge().contains(name)).collect(Collectors.toSet());
             List<LLMBot> servedBots = members.stream().filter(b -> served.contains(b.getMetadata().getName())).toList();
