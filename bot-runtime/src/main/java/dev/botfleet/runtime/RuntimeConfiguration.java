@@ -7,7 +7,7 @@ import dev.botfleet.runtime.config.ManifestLoader;
 import dev.botfleet.runtime.config.ManifestWatcher;
 import dev.botfleet.runtime.config.ManifestsHealthIndicator;
 import dev.botfleet.runtime.llm.LlmBotHandler;
-import dev.botfleet.runtime.llm.ProviderClients;
+import dev.botfleet.runtime.llm.UpstreamHttp;
 import dev.botfleet.runtime.llm.UpstreamStreamer;
 import dev.botfleet.runtime.poe.PoeEventCodec;
 import dev.botfleet.runtime.poe.PoeRequests;
@@ -58,14 +58,15 @@ public class RuntimeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ProviderClients providerClients() {
-        return new ProviderClients();
+    UpstreamHttp upstreamHttp(RuntimeProperties properties) {
+        return new UpstreamHttp(properties.upstreamMaxConnections(), properties.upstreamMaxIdle(),
+                properties.upstreamMaxEventSize());
     }
 
     @Bean
-    BotHandler botHandler(SecretResolver secrets, ProviderClients clients, MeterRegistry registry,
+    BotHandler botHandler(SecretResolver secrets, UpstreamHttp upstream, MeterRegistry registry,
                           RuntimeProperties properties, ObjectMapper json) {
-        LlmBotHandler llm = new LlmBotHandler(secrets, new UpstreamStreamer(clients), new BotMetrics(registry),
+        LlmBotHandler llm = new LlmBotHandler(secrets, new UpstreamStreamer(upstream), new BotMetrics(registry),
                 properties.initialBackoff(), properties.maxBackoff());
         return new BotInfoHandler(new BotHandlers(llm), json);
     }

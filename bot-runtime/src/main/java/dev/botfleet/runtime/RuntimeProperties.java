@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param maxRequestSize largest Poe request body accepted
  * @param initialBackoff wait before the first retry of a failed upstream request; doubles with each retry
  * @param maxBackoff     longest wait between retries
+ * @param upstreamMaxConnections most connections open to one provider host; each streaming answer holds one
+ * @param upstreamMaxIdle        how long an idle provider connection is kept for reuse
+ * @param upstreamMaxEventSize   largest single server-sent event accepted from a provider
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -24,7 +27,10 @@ public record RuntimeProperties(
         Duration keepAlive,
         DataSize maxRequestSize,
         Duration initialBackoff,
-        Duration maxBackoff) {
+        Duration maxBackoff,
+        Integer upstreamMaxConnections,
+        Duration upstreamMaxIdle,
+        DataSize upstreamMaxEventSize) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
@@ -32,5 +38,8 @@ public record RuntimeProperties(
         maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(1) : maxRequestSize;
         initialBackoff = initialBackoff == null ? Duration.ofMillis(250) : initialBackoff;
         maxBackoff = maxBackoff == null ? Duration.ofSeconds(4) : maxBackoff;
+        upstreamMaxConnections = upstreamMaxConnections == null ? 20_000 : upstreamMaxConnections;
+        upstreamMaxIdle = upstreamMaxIdle == null ? Duration.ofSeconds(30) : upstreamMaxIdle;
+        upstreamMaxEventSize = upstreamMaxEventSize == null ? DataSize.ofMegabytes(16) : upstreamMaxEventSize;
     }
 }

@@ -14,12 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs the scenarios that touch keys with the runtime, openai-java and OkHttp logging at DEBUG, and searches
+ * Runs the scenarios that touch keys with the runtime, Reactor Netty and Spring web logging at DEBUG, and searches
  * everything written, every answer and every metric for the keys.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = {"logging.level.dev.botfleet=DEBUG", "logging.level.com.openai=DEBUG",
-        "logging.level.okhttp3=DEBUG", "logging.level.reactor.netty=DEBUG", "logging.level.org.springframework.web=DEBUG"})
+        "logging.level.reactor.netty=DEBUG", "logging.level.org.springframework.web=DEBUG"})
 class SecretsNeverLoggedTest extends RuntimeTestBase {
 
     @Test

@@ -136,6 +136,30 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
+    void anErrorObjectInTheStreamIsRetriedBeforeTextAndReportedAfterIt() {
+        UPSTREAM.enqueue(Reply.errorEventAfter("the model is overloaded"), Reply.chunks("second time"));
+        assertThat(SseEvents.answer(poe.ask("open", "hi"))).isEqualTo("second time");
+
+        UPSTREAM.enqueue(Reply.errorEventAfter("the model is overloaded", "half"));
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+        assertThat(SseEvents.answer(events)).isEqualTo("half");
+        assertThat(lastError(events).text())
+                .contains("the provider reported an error mid-stream: the model is overloaded")
+                .contains("cut short");
+    }
+
+    @Test
+    void answersOneAfterAnotherReuseTheUpstreamConnection() {
+        UPSTREAM.reset();
+        for (int i = 0; i < 5; i++) {
+            UPSTREAM.enqueue(Reply.chunks("answer " + i));
+            assertThat(SseEvents.answer(poe.ask("open", "hi"))).isEqualTo("answer " + i);
+        }
+        assertThat(UPSTREAM.requests().stream().map(FakeOpenAiServer.RecordedRequest::clientPort).distinct())
+                .hasSize(1);
+    }
+
+    @Test
     void streamEndingWithoutFinishIsNotPassedOffAsComplete() {
         UPSTREAM.enqueue(Reply.truncatedAfter("trunc"));
         List<SseEvents.Event> events = poe.ask("open", "hi");

@@ -1,16 +1,25 @@
 package dev.botfleet.runtime.llm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.openai.errors.OpenAIInvalidDataException;
-import com.openai.errors.OpenAIIoException;
-import com.openai.errors.OpenAIServiceException;
-import com.openai.errors.SseException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.springframework.core.codec.CodecException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.UnsupportedMediaTypeException;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import javax.net.ssl.SSLException;
-import java.io.InterruptedIOException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 public final class UpstreamFailure extends RuntimeException {
 
     private static final int MAX_UPSTREAM_MESSAGE = 300;
+    private static final ObjectReader ERROR_READER = JsonMapper.builder().build().reader();
 
     private final String reason;
     private final boolean retryable;
@@ -39,6 +49,14 @@ public final class UpstreamFailure extends RuntimeException {
         return new UpstreamFailure("configuration", message, false, null);
     }
 
+    /** The provider answered 200 and then streamed an {@code error} object instead of a chunk. */
+    static UpstreamFailure reportedInStream(Target target, Object error) {
+        String message = error instanceof Map<?, ?> fields && fields.get("message") != null
+                ? String.valueOf(fields.get("message")) : String.valueOf(error);
+        return new UpstreamFailure("stream_error", target + ": the provider reported an error mid-stream: "
+                + shorten(message), true, null);
+    }
+
     static UpstreamFailure of(Throwable thrown, Target target) {
         Throwable error = thrown;
         while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
@@ -47,10 +65,10 @@ public final class UpstreamFailure extends RuntimeException {
         if (error instanceof UpstreamFailure failure) {
             return failure;
         }
-        if (error instanceof OpenAIServiceException service && !(error instanceof SseException)) {
-            return fromStatus(service, target);
+        if (error instanceof WebClientResponseException response) {
+            return fromStatus(response, target);
         }
-        if (error instanceof TimeoutException || hasCause(error, InterruptedIOException.class)) {
+        if (error instanceof TimeoutException || hasCause(error, ReadTimeoutException.class)) {
             return new UpstreamFailure("timeout", target + ": no answer within the provider's timeout", true, null);
         }
         if (hasCause(error, SSLException.class)) {
@@ -58,10 +76,15 @@ public final class UpstreamFailure extends RuntimeException {
             return new UpstreamFailure("tls", target + ": TLS handshake with the provider failed ("
                     + rootMessage(error) + ")", false, null);
         }
-        if (error instanceof SseException || error instanceof OpenAIInvalidDataException) {
+        if (hasCause(error, DataBufferLimitException.class)) {
+            return new UpstreamFailure("protocol", target + ": the provider sent an event larger than the runtime "
+                    + "accepts", false, null);
+        }
+        if (hasCause(error, JsonProcessingException.class) || error instanceof OpenAIInvalidDataException
+                || error instanceof CodecException || error instanceof UnsupportedMediaTypeException) {
             return new UpstreamFailure("protocol", target + ": the provider sent a malformed stream", true, null);
         }
-        if (error instanceof OpenAIIoException) {
+        if (error instanceof WebClientRequestException || hasCause(error, IOException.class)) {
             return new UpstreamFailure("connection", target + ": cannot reach the provider ("
                     + rootMessage(error) + ")", true, null);
         }
@@ -69,8 +92,8 @@ public final class UpstreamFailure extends RuntimeException {
                 + ")", true, null);
     }
 
-    private static UpstreamFailure fromStatus(OpenAIServiceException e, Target target) {
-        int status = e.statusCode();
+    private static UpstreamFailure fromStatus(WebClientResponseException e, Target target) {
+        int status = e.getStatusCode().value();
         String reason = "http_" + status;
         String prefix = target + ": HTTP " + status + " ";
         return switch (status) {
@@ -85,17 +108,30 @@ public final class UpstreamFailure extends RuntimeException {
     }
 
     /** The provider's own explanation (model not found, context too long), shortened. */
-    private static String upstreamMessage(OpenAIServiceException e) {
-        String message = String.valueOf(e.getMessage());
+    private static String upstreamMessage(WebClientResponseException e) {
+        String body = e.getResponseBodyAsString(StandardCharsets.UTF_8).strip();
+        try {
+            JsonNode error = ERROR_READER.readTree(body);
+            JsonNode message = error.path("error").path("message");
+            if (message.isTextual()) {
+                return shorten(message.asText());
+            }
+        } catch (JsonProcessingException | RuntimeException notJson) {
+            // Not an OpenAI-style error body; the text itself is the explanation.
+        }
+        return body.isEmpty() ? "(" + e.getStatusText() + ")" : shorten(body);
+    }
+
+    private static String shorten(String message) {
         return message.length() > MAX_UPSTREAM_MESSAGE ? message.substring(0, MAX_UPSTREAM_MESSAGE) + "…" : message;
     }
 
-    private static Duration retryAfter(OpenAIServiceException e) {
-        List<String> values = e.headers().values("Retry-After");
-        if (values.isEmpty()) {
+    private static Duration retryAfter(WebClientResponseException e) {
+        String value = e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+        if (value == null) {
             return null;
         }
-        String value = values.get(0).strip();
+        value = value.strip();
         try {
             return Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
         } catch (NumberFormatException notSeconds) {

@@ -1,29 +1,46 @@
 package dev.botfleet.runtime.llm;
 
-import com.openai.core.http.AsyncStreamResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.openai.core.JsonValue;
+import com.openai.core.ObjectMappers;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.botfleet.api.LLMProviderSpec;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.SynchronousSink;
 
-import java.time.Duration;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Streams one chat completion from a provider as a {@link Flux} of chunks. Cancelling the subscription (Poe went
- * away) closes the upstream stream; a provider silent for longer than its timeout fails the Flux.
+ * Streams one chat completion from a provider as a {@link Flux} of chunks. openai-java's types give the request and
+ * the chunks their wire format; the HTTP exchange itself runs on {@link UpstreamHttp}. Cancelling the subscription
+ * (Poe went away) closes the upstream connection; a provider silent for longer than its timeout fails the Flux.
  */
 public final class UpstreamStreamer {
 
     /** OpenAI accepts at most this many stop sequences. */
     private static final int MAX_STOP_SEQUENCES = 4;
+    private static final String END_OF_STREAM = "[DONE]";
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
+    };
+    private static final JsonMapper JSON = ObjectMappers.jsonMapper();
 
-    private final ProviderClients clients;
+    private final UpstreamHttp http;
 
-    public UpstreamStreamer(ProviderClients clients) {
-        this.clients = clients;
+    public UpstreamStreamer(UpstreamHttp http) {
+        this.http = http;
     }
 
     /** What one attempt sends upstream besides the provider's own settings. */
@@ -32,34 +49,79 @@ public final class UpstreamStreamer {
     }
 
     public Flux<ChatCompletionChunk> stream(String providerName, LLMProviderSpec provider, Call call) {
-        String tag = CancellableCalls.newTag();
-        ChatCompletionCreateParams params = params(provider, call).toBuilder()
-                .putAdditionalHeader(CancellableCalls.TAG_HEADER, tag).build();
-        Duration timeout = provider.effectiveTimeout();
-        Flux<ChatCompletionChunk> chunks = Flux.create(sink -> {
-            AsyncStreamResponse<ChatCompletionChunk> response =
-                    clients.client(providerName, provider).chat().completions().createStreaming(params);
-            sink.onCancel(() -> clients.calls().cancel(tag));
-            sink.onDispose(() -> {
-                response.close();
-                clients.calls().forget(tag);
-            });
-            response.subscribe(new AsyncStreamResponse.Handler<>() {
-                @Override
-                public void onNext(ChatCompletionChunk chunk) {
-                    sink.next(chunk);
-                }
-
-                @Override
-                public void onComplete(Optional<Throwable> error) {
-                    error.ifPresentOrElse(sink::error, sink::complete);
-                }
-            });
-        });
-        return chunks.timeout(timeout);
+        Target target = new Target(providerName, call.model());
+        return http.web().post()
+                .uri(chatCompletions(provider))
+                .headers(headers -> headers(headers, provider, call.apiKey()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .bodyValue(body(call))
+                .exchangeToFlux(response -> chunks(response, target))
+                .timeout(provider.effectiveTimeout());
     }
 
-    static ChatCompletionCreateParams params(LLMProviderSpec provider, Call call) {
+    private static Flux<ChatCompletionChunk> chunks(ClientResponse response, Target target) {
+        if (!response.statusCode().is2xxSuccessful()) {
+            return response.createException().flatMapMany(Flux::error);
+        }
+        // Comments (keep-alives) carry no data. [DONE] is skipped rather than ending the Flux, so the body is read
+        // to its end and the connection can be reused.
+        return response.bodyToFlux(EVENTS)
+                .filter(event -> event.data() != null && !END_OF_STREAM.equals(event.data().strip()))
+                .handle((ServerSentEvent<String> event, SynchronousSink<ChatCompletionChunk> sink) ->
+                        parse(event.data(), target, sink));
+    }
+
+    private static void parse(String data, Target target, SynchronousSink<ChatCompletionChunk> sink) {
+        ChatCompletionChunk chunk;
+        try {
+            chunk = JSON.readValue(data, ChatCompletionChunk.class);
+        } catch (JsonProcessingException malformed) {
+            sink.error(malformed);
+            return;
+        }
+        JsonValue error = chunk._additionalProperties().get("error");
+        if (error != null) {
+            sink.error(UpstreamFailure.reportedInStream(target, JSON.convertValue(error, Object.class)));
+        } else {
+            sink.next(chunk);
+        }
+    }
+
+    private static URI chatCompletions(LLMProviderSpec provider) {
+        UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(provider.getBaseUrl().replaceAll("/+$", ""))
+                .path("/chat/completions");
+        Objects.requireNonNullElse(provider.getQueryParams(), Map.<String, String>of()).forEach(uri::queryParam);
+        return uri.encode().build().toUri();
+    }
+
+    private static void headers(HttpHeaders headers, LLMProviderSpec provider, Optional<String> apiKey) {
+        Objects.requireNonNullElse(provider.getHeaders(), Map.<String, String>of()).forEach(headers::set);
+        if (provider.getOrganization() != null) {
+            headers.set("OpenAI-Organization", provider.getOrganization());
+        }
+        apiKey.ifPresent(key -> {
+            String header = provider.getApiKeyHeader();
+            if (header == null || header.equalsIgnoreCase(HttpHeaders.AUTHORIZATION)) {
+                headers.setBearerAuth(key);
+            } else {
+                headers.set(header, key);
+            }
+        });
+    }
+
+    private static byte[] body(Call call) {
+        ChatCompletionCreateParams.Body body = params(call)._body().toBuilder()
+                .putAdditionalProperty("stream", JsonValue.from(true))
+                .build();
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a chat completion request", e);
+        }
+    }
+
+    private static ChatCompletionCreateParams params(Call call) {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
                 .model(call.model())
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
@@ -80,14 +142,6 @@ public final class UpstreamStreamer {
             params.stop(ChatCompletionCreateParams.Stop.ofStrings(
                     call.stopSequences().subList(0, Math.min(MAX_STOP_SEQUENCES, call.stopSequences().size()))));
         }
-        call.apiKey().ifPresent(key -> {
-            String header = provider.getApiKeyHeader();
-            if (header == null || header.equalsIgnoreCase("Authorization")) {
-                params.putAdditionalHeader("Authorization", "Bearer " + key);
-            } else {
-                params.putAdditionalHeader(header, key);
-            }
-        });
         return params.build();
     }
 }

@@ -96,7 +96,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
         Map<String, List<String>> headers = Map.copyOf(exchange.getRequestHeaders());
         requests.add(new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                headers, body));
+                headers, body, exchange.getRemoteAddress().getPort()));
         Reply reply = script.poll();
         if (reply == null) {
             reply = Reply.echo();
@@ -113,7 +113,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** One request as the fake received it. */
-    public record RecordedRequest(String method, String uri, Map<String, List<String>> headers, JsonNode body) {
+    public record RecordedRequest(String method, String uri, Map<String, List<String>> headers, JsonNode body,
+                                  int clientPort) {
 
         public String header(String name) {
             return headers.entrySet().stream()
@@ -266,6 +267,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 }
                 out.write("data: {not json\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
+            };
+        }
+
+        /** Sends some content, then an OpenAI-style error object in place of the next chunk. */
+        static Reply errorEventAfter(String message, String... contents) {
+            return (exchange, request) -> {
+                OutputStream out = startStream(exchange);
+                String model = request.path("model").asText();
+                for (String content : contents) {
+                    send(out, chunk(model, delta("content", content), null));
+                }
+                ObjectNode error = JSON.createObjectNode();
+                error.putObject("error").put("message", message).put("type", "server_error");
+                send(out, error);
             };
         }
 
