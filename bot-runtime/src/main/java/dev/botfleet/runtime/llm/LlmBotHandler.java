@@ -1,6 +1,5 @@
 package dev.botfleet.runtime.llm;
 
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import dev.botfleet.api.Fallback;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
@@ -191,15 +190,17 @@ public final class LlmBotHandler implements BotHandler {
 
             private volatile boolean finished;
 
-            List<PoeEvent> events(ChatCompletionChunk chunk) {
-                chunk.usage().ifPresent(usage -> metrics.tokens(context.botName(), provider,
-                        usage.promptTokens(), usage.completionTokens()));
+            List<PoeEvent> events(StreamChunk chunk) {
+                if (chunk.usage() != null) {
+                    metrics.tokens(context.botName(), provider, chunk.usage().promptTokens(),
+                            chunk.usage().completionTokens());
+                }
                 List<PoeEvent> events = new ArrayList<>(1);
-                for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+                for (StreamChunk.Choice choice : chunk.choicesOrEmpty()) {
                     if (choice.index() != 0) {
                         continue;
                     }
-                    String content = choice.delta().content().orElse("");
+                    String content = choice.content();
                     if (!content.isEmpty()) {
                         if (!streamed) {
                             streamed = true;
@@ -208,7 +209,7 @@ public final class LlmBotHandler implements BotHandler {
                         }
                         events.add(new PoeEvent.Text(content));
                     }
-                    if (choice.finishReason().isPresent()) {
+                    if (choice.finishReason() != null) {
                         finished = true;
                     }
                 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.openai.errors.OpenAIInvalidDataException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -50,9 +48,9 @@ public final class UpstreamFailure extends RuntimeException {
     }
 
     /** The provider answered 200 and then streamed an {@code error} object instead of a chunk. */
-    static UpstreamFailure reportedInStream(Target target, Object error) {
-        String message = error instanceof Map<?, ?> fields && fields.get("message") != null
-                ? String.valueOf(fields.get("message")) : String.valueOf(error);
+    static UpstreamFailure reportedInStream(Target target, JsonNode error) {
+        String message = error.path("message").isTextual() ? error.path("message").asText()
+                : error.isTextual() ? error.asText() : error.toString();
         return new UpstreamFailure("stream_error", target + ": the provider reported an error mid-stream: "
                 + shorten(message), true, null);
     }
@@ -80,8 +78,7 @@ public final class UpstreamFailure extends RuntimeException {
             return new UpstreamFailure("protocol", target + ": the provider sent an event larger than the runtime "
                     + "accepts", false, null);
         }
-        if (hasCause(error, JsonProcessingException.class) || error instanceof OpenAIInvalidDataException
-                || error instanceof CodecException || error instanceof UnsupportedMediaTypeException) {
+        if (hasCause(error, JsonProcessingException.class) || error instanceof CodecException || error instanceof UnsupportedMediaTypeException) {
             return new UpstreamFailure("protocol", target + ": the provider sent a malformed stream", true, null);
         }
         if (error instanceof WebClientRequestException || hasCause(error, IOException.class)) {

@@ -1,10 +1,11 @@
 package dev.botfleet.runtime.llm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.openai.core.JsonValue;
 import com.openai.core.ObjectMappers;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.botfleet.api.LLMProviderSpec;
@@ -24,8 +25,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Streams one chat completion from a provider as a {@link Flux} of chunks. openai-java's types give the request and
- * the chunks their wire format; the HTTP exchange itself runs on {@link UpstreamHttp}. Cancelling the subscription
+ * Streams one chat completion from a provider as a {@link Flux} of chunks. openai-java's types write the request; the
+ * chunks are read into {@link StreamChunk}; the HTTP exchange itself runs on {@link UpstreamHttp}. Cancelling the subscription
  * (Poe went away) closes the upstream connection; a provider silent for longer than its timeout fails the Flux.
  */
 public final class UpstreamStreamer {
@@ -36,6 +37,7 @@ public final class UpstreamStreamer {
     private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
     };
     private static final JsonMapper JSON = ObjectMappers.jsonMapper();
+    private static final ObjectReader CHUNK_READER = new ObjectMapper().readerFor(StreamChunk.class);
 
     private final UpstreamHttp http;
 
@@ -48,7 +50,7 @@ public final class UpstreamStreamer {
                        List<String> stopSequences, Optional<String> apiKey) {
     }
 
-    public Flux<ChatCompletionChunk> stream(String providerName, LLMProviderSpec provider, Call call) {
+    public Flux<StreamChunk> stream(String providerName, LLMProviderSpec provider, Call call) {
         Target target = new Target(providerName, call.model());
         return http.web().post()
                 .uri(chatCompletions(provider))
@@ -60,7 +62,7 @@ public final class UpstreamStreamer {
                 .timeout(provider.effectiveTimeout());
     }
 
-    private static Flux<ChatCompletionChunk> chunks(ClientResponse response, Target target) {
+    private static Flux<StreamChunk> chunks(ClientResponse response, Target target) {
         if (!response.statusCode().is2xxSuccessful()) {
             return response.createException().flatMapMany(Flux::error);
         }
@@ -68,21 +70,20 @@ public final class UpstreamStreamer {
         // to its end and the connection can be reused.
         return response.bodyToFlux(EVENTS)
                 .filter(event -> event.data() != null && !END_OF_STREAM.equals(event.data().strip()))
-                .handle((ServerSentEvent<String> event, SynchronousSink<ChatCompletionChunk> sink) ->
+                .handle((ServerSentEvent<String> event, SynchronousSink<StreamChunk> sink) ->
                         parse(event.data(), target, sink));
     }
 
-    private static void parse(String data, Target target, SynchronousSink<ChatCompletionChunk> sink) {
-        ChatCompletionChunk chunk;
+    private static void parse(String data, Target target, SynchronousSink<StreamChunk> sink) {
+        StreamChunk chunk;
         try {
-            chunk = JSON.readValue(data, ChatCompletionChunk.class);
+            chunk = CHUNK_READER.readValue(data);
         } catch (JsonProcessingException malformed) {
             sink.error(malformed);
             return;
         }
-        JsonValue error = chunk._additionalProperties().get("error");
-        if (error != null) {
-            sink.error(UpstreamFailure.reportedInStream(target, JSON.convertValue(error, Object.class)));
+        if (chunk.error() != null) {
+            sink.error(UpstreamFailure.reportedInStream(target, chunk.error()));
         } else {
             sink.next(chunk);
         }

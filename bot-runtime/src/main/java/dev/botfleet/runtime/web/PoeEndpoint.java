@@ -128,9 +128,11 @@ public final class PoeEndpoint {
 
     private Mono<ServerResponse> answer(BotContext context, QueryRequest query) {
         Flux<String> frames = stream.frames(meta(context.bot()), handler.answer(context, query));
+        // writeWith, not writeAndFlushWith: Reactor Netty flushes whenever no further frame is ready, so a lone
+        // token leaves at once while frames arriving together share one write.
         BodyInserter<Flux<String>, org.springframework.http.ReactiveHttpOutputMessage> inserter =
-                (message, ignored) -> message.writeAndFlushWith(frames.map(frame ->
-                        Mono.just(message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8)))));
+                (message, ignored) -> message.writeWith(frames.map(frame ->
+                        message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8))));
         return ServerResponse.ok()
                 .contentType(EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")

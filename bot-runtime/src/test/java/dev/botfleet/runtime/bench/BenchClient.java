@@ -1,0 +1,103 @@
+package dev.botfleet.runtime.bench;
+
+import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import java.time.Duration;
+
+/**
+ * A non-blocking streaming client for benchmarks. It times each stream to its first token and counts the tokens,
+ * so the same client measures the upstream directly and the runtime relaying it.
+ */
+final class BenchClient implements AutoCloseable {
+
+    private final ConnectionProvider pool = ConnectionProvider.builder("bench-client")
+            .maxConnections(20_000)
+            .pendingAcquireMaxCount(-1)
+            .pendingAcquireTimeout(Duration.ofMinutes(5))
+            .build();
+    private final HttpClient http = HttpClient.create(pool)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 60_000)
+            .headers(headers -> headers.set("Content-Type", "application/json").set("Accept", "text/event-stream"));
+
+    /** What one stream delivered. */
+    record Stream(double firstTokenMillis, double totalMillis, long tokens) {
+    }
+
+    /** Streams from {@code url}, completing when the answer has ended. */
+    Mono<Stream> stream(String url, String body) {
+        return Mono.defer(() -> {
+            Tally tally = new Tally(System.nanoTime());
+            return http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
+                    .response((response, content) -> response.status().code() == 200
+                            ? content.asString()
+                            : Mono.error(new IllegalStateException("HTTP " + response.status().code())))
+                    .doOnNext(tally::add)
+                    .then(Mono.fromSupplier(tally::result));
+        });
+    }
+
+    /**
+     * Opens a stream from {@code url} and completes as soon as its first token arrives, leaving the stream open
+     * until the returned subscription is disposed.
+     */
+    Mono<Double> firstToken(String url, String body, reactor.core.Disposable.Composite holder) {
+        return Mono.create(sink -> {
+            Tally tally = new Tally(System.nanoTime());
+            holder.add(http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
+                    .response((response, content) -> response.status().code() == 200
+                            ? content.asString()
+                            : Mono.error(new IllegalStateException("HTTP " + response.status().code())))
+                    .subscribe(text -> {
+                        tally.add(text);
+                        if (tally.tokens > 0) {
+                            sink.success(tally.firstTokenMillis());
+                        }
+                    }, sink::error, () -> sink.error(new IllegalStateException("ended before the first token"))));
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.disposeLater().block(Duration.ofSeconds(30));
+    }
+
+    /** Tokens counted across fragment boundaries. */
+    private static final class Tally {
+        private final long start;
+        private long firstToken = -1;
+        private long tokens;
+        private String tail = "";
+
+        Tally(long start) {
+            this.start = start;
+        }
+
+        void add(String fragment) {
+            String text = tail + fragment;
+            for (int at = text.indexOf(BenchUpstream.TOKEN); at >= 0; at = text.indexOf(BenchUpstream.TOKEN, at + 1)) {
+                tokens++;
+            }
+            if (tokens > 0 && firstToken < 0) {
+                firstToken = System.nanoTime();
+            }
+            int keep = Math.min(text.length(), BenchUpstream.TOKEN.length() - 1);
+            tail = text.substring(text.length() - keep);
+        }
+
+        double firstTokenMillis() {
+            return (firstToken - start) / 1e6;
+        }
+
+        Stream result() {
+            if (tokens == 0) {
+                throw new IllegalStateException("no token in the answer");
+            }
+            return new Stream(firstTokenMillis(), (System.nanoTime() - start) / 1e6, tokens);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.botfleet.runtime.bench;
+
+import dev.botfleet.runtime.PoeClient;
+import dev.botfleet.runtime.bench.BenchClient.Stream;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runtime overhead and capacity, measured against the direct path in the same run. The packaged runtime runs as a
+ * process of its own with a 512 MiB heap; the benchmark JVM holds a non-blocking fake upstream and a non-blocking
+ * client, which streams from the upstream directly and through the runtime's Poe endpoint. Prints figures,
+ * asserts nothing. Run with {@code ./mvnw -B -q -DskipTests install && ./mvnw -B -Pbench -pl bot-runtime verify}.
+ */
+class RuntimeBenchmark {
+
+    private static final String HEAP = "-Xmx512m";
+    /** Each relayed stream holds two sockets in the runtime; this machine allows 20,000 open files a process. */
+    private static final int MAX_OPEN_STREAMS = Integer.getInteger("bench.maxOpenStreams", 9_000);
+    private static final String BURST = BenchUpstream.model(20, 5);
+    private static final String STEADY = BenchUpstream.model(20, 50);
+    private static final String LONG = BenchUpstream.model(20_000, 0);
+    private static final String MANY = BenchUpstream.model(2_000, 0);
+    private static final String HOLD = BenchUpstream.model(2, 600_000);
+
+    private final BenchUpstream upstream = new BenchUpstream();
+    private final BenchClient client = new BenchClient();
+
+    @Test
+    void printFigures() throws Exception {
+        assumeTrue(Files.exists(RuntimeProcess.JAR), "build the runtime jar first: ./mvnw -B -q -DskipTests install");
+        System.out.printf("%n## bot-runtime (%d cores; runtime in its own JVM with %s; upstream and client share "
+                + "the benchmark JVM)%n", Runtime.getRuntime().availableProcessors(), HEAP);
+        try (upstream; client; RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
+            warmUp(runtime);
+            if (section("burst")) {
+                burstLatency(runtime);
+            }
+            if (section("steady")) {
+                steadyLatency(runtime);
+            }
+            if (section("throughput")) {
+                throughput(runtime);
+            }
+            if (section("streams")) {
+                openStreams(runtime);
+            }
+        }
+        if (section("bots")) {
+            configuredBots();
+        }
+    }
+
+    /** {@code -Dbench.sections=burst,steady,throughput,streams,bots} runs some sections only. */
+    private static boolean section(String name) {
+        String sections = System.getProperty("bench.sections", "");
+        return sections.isBlank() || List.of(sections.split(",")).contains(name);
+    }
+
+    private void warmUp(RuntimeProcess runtime) {
+        for (int round = 0; round < 3; round++) {
+            Flux.range(0, 2_000).flatMap(i -> direct(BURST).then(relayed(runtime, "burst")), 50).blockLast();
+        }
+    }
+
+    private void burstLatency(RuntimeProcess runtime) {
+        System.out.println("\n### Time to first token, N streams started at the same moment (20 chunks, 5 ms apart)\n");
+        System.out.println("| streams | direct p50 / p99 (ms) | via runtime p50 / p99 (ms) | added p50 / p99 (ms) | errors |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        for (int streams : List.of(1, 10, 100, 1_000)) {
+            Sample direct = Sample.firstTokens(Flux.range(0, streams).flatMap(i -> attempt(() -> direct(BURST)), streams));
+            Sample relayed = Sample.firstTokens(Flux.range(0, streams)
+                    .flatMap(i -> attempt(() -> relayed(runtime, "burst")), streams));
+            printLatencyRow(String.format("%,d", streams), direct, relayed);
+        }
+    }
+
+    private void steadyLatency(RuntimeProcess runtime) {
+        Duration length = Duration.ofSeconds(Integer.getInteger("bench.steadySeconds", 15));
+        System.out.printf("%n### Time to first token with N streams open all the time (each 20 chunks, 50 ms apart; "
+                + "a new stream starts when one ends; %d s)%n%n", length.toSeconds());
+        System.out.println("| open streams | direct p50 / p99 (ms) | via runtime p50 / p99 (ms) | added p50 / p99 (ms) | errors |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        for (int streams : List.of(100, 1_000)) {
+            Sample direct = Sample.firstTokens(closedLoop(streams, length, () -> direct(STEADY)));
+            Sample relayed = Sample.firstTokens(closedLoop(streams, length, () -> relayed(runtime, "steady")));
+            printLatencyRow(String.format("%,d (%,.0f streams/s)", streams, relayed.values.size()
+                    / (double) length.toSeconds()), direct, relayed);
+        }
+    }
+
+    private Flux<Optional<Stream>> closedLoop(int streams, Duration length, Supplier<Mono<Stream>> one) {
+        long end = System.nanoTime() + length.toNanos();
+        return Flux.range(0, streams).flatMap(i -> attempt(one).repeat(() -> System.nanoTime() < end), streams);
+    }
+
+    private void throughput(RuntimeProcess runtime) {
+        System.out.println("\n### Relayed throughput (chunks sent without delay)\n");
+        System.out.println("| load | direct (chunks/s) | via runtime (chunks/s) | fraction of direct |");
+        System.out.println("| --- | --- | --- | --- |");
+        for (int concurrency : List.of(1, 100)) {
+            String model = concurrency == 1 ? LONG : MANY;
+            double direct = rate(concurrency, () -> direct(model));
+            double relayed = rate(concurrency, () -> relayed(runtime, concurrency == 1 ? "long" : "many"));
+            System.out.printf("| %s | %,.0f | %,.0f | %.2f |%n", concurrency == 1 ? "1 stream of 20,000 chunks"
+                    : "100 streams of 2,000 chunks", direct, relayed, relayed / direct);
+        }
+    }
+
+    /** Chunks per second: the median of five rounds. */
+    private double rate(int concurrency, Supplier<Mono<Stream>> one) {
+        List<Double> rounds = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            long start = System.nanoTime();
+            long tokens = Flux.range(0, concurrency).flatMap(i -> one.get(), concurrency)
+                    .map(Stream::tokens).reduce(0L, Long::sum).block();
+            rounds.add(tokens / ((System.nanoTime() - start) / 1e9));
+        }
+        return rounds.stream().sorted().toList().get(2);
+    }
+
+    private void openStreams(RuntimeProcess runtime) throws Exception {
+        System.out.printf("%n### Open streams held by the runtime (%s; each stream has had its first token and is "
+                + "waiting for the next)%n%n", HEAP);
+        System.out.println("| open streams | errors | first token p50 / p99 (ms) | runtime RSS (MiB) | heap after GC (MiB) | threads |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        System.out.printf("| 0 | 0 | | %.0f | %.0f | %d |%n", runtime.rssMiB(), runtime.heapAfterGcMiB(), runtime.threads());
+        for (int streams : List.of(1_000, 2_500, 5_000, MAX_OPEN_STREAMS)) {
+            Disposable.Composite held = Disposables.composite();
+            try {
+                Sample opened = Sample.values(Flux.range(0, streams).flatMap(i -> client
+                        .firstToken(runtime.botUrl("hold"), PoeClient.query("hi").toString(), held)
+                        .timeout(Duration.ofMinutes(2)).map(Optional::of)
+                        .onErrorResume(e -> Mono.just(Optional.empty())), 1_000));
+                System.out.printf("| %,d | %d | %.1f / %.1f | %.0f | %.0f | %d |%n", streams, opened.errors,
+                        opened.p(50), opened.p(99), runtime.rssMiB(), runtime.heapAfterGcMiB(), runtime.threads());
+            } finally {
+                held.dispose();
+            }
+            Thread.sleep(3_000);
+        }
+    }
+
+    /** Idle memory with more and more bots configured. */
+    private void configuredBots() throws Exception {
+        System.out.printf("%n### Idle runtime by number of configured bots (%s)%n%n", HEAP);
+        System.out.println("| configured bots | start-up to readiness (ms) | RSS (MiB) | heap after GC (MiB) |");
+        System.out.println("| --- | --- | --- | --- |");
+        for (int bots : List.of(0, 1_000, 10_000)) {
+            try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(bots), HEAP)) {
+                Thread.sleep(2_000);
+                System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + 5, runtime.startupMillis(), runtime.rssMiB(),
+                        runtime.heapAfterGcMiB());
+            }
+        }
+    }
+
+    private Mono<Stream> direct(String model) {
+        return client.stream(upstream.baseUrl() + "/chat/completions", "{\"model\":\"" + model
+                + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    }
+
+    private Mono<Stream> relayed(RuntimeProcess runtime, String bot) {
+        return client.stream(runtime.botUrl(bot), PoeClient.query("hi").toString());
+    }
+
+    private static Mono<Optional<Stream>> attempt(Supplier<Mono<Stream>> one) {
+        return Mono.defer(one).map(Optional::of).onErrorResume(e -> Mono.just(Optional.empty()));
+    }
+
+    private static void printLatencyRow(String label, Sample direct, Sample relayed) {
+        System.out.printf("| %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %d |%n", label, direct.p(50), direct.p(99),
+                relayed.p(50), relayed.p(99), relayed.p(50) - direct.p(50), relayed.p(99) - direct.p(99),
+                direct.errors + relayed.errors);
+    }
+
+    /** The bench provider, one bot per upstream script, and {@code fillers} more bots as a fleet would have. */
+    private Path fleet(int fillers) throws Exception {
+        StringBuilder yaml = new StringBuilder("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: bench}
+                spec:
+                  baseUrl: %s
+                  defaultModel: %s
+                  timeout: 15m
+                """.formatted(upstream.baseUrl(), BURST));
+        List<String[]> bots = List.of(new String[] {"burst", BURST}, new String[] {"steady", STEADY},
+                new String[] {"long", LONG}, new String[] {"many", MANY}, new String[] {"hold", HOLD});
+        for (String[] bot : bots) {
+            yaml.append(bot(bot[0], bot[1]));
+        }
+        for (int i = 0; i < fillers; i++) {
+            yaml.append(bot("bot-%05d".formatted(i), BURST));
+        }
+        Path file = Files.createTempFile("bench-fleet", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static String bot(String name, String model) {
+        return """
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: %s}
+                spec:
+                  providerRef: {name: bench}
+                  model: %s
+                  description: A benchmark bot that answers from the bench provider.
+                  systemPrompt: You are a concise assistant for the platform team. Answer in plain English, cite the runbook when you can, and never invent commands.
+                  temperature: 0.7
+                  maxTokens: 512
+                """.formatted(name, model);
+    }
+
+    /** Latencies in ms and the number of streams that failed. */
+    private static final class Sample {
+        private final List<Double> values = new ArrayList<>();
+        private int errors;
+
+        static Sample firstTokens(Flux<Optional<Stream>> streams) {
+            return values(streams.map(stream -> stream.map(Stream::firstTokenMillis)));
+        }
+
+        static Sample values(Flux<Optional<Double>> results) {
+            Sample sample = new Sample();
+            for (Optional<Double> result : results.collectList().block()) {
+                result.ifPresentOrElse(sample.values::add, () -> sample.errors++);
+            }
+            return sample;
+        }
+
+        double p(int percentile) {
+            if (values.isEmpty()) {
+                return Double.NaN;
+            }
+            List<Double> sorted = values.stream().sorted().toList();
+            return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1));
+        }
+    }
+}

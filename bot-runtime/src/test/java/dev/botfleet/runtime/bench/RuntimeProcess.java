@@ -1,0 +1,114 @@
+package dev.botfleet.runtime.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The packaged runtime ({@code target/bot-runtime.jar}) started as a process of its own, as in production. */
+final class RuntimeProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target/bot-runtime.jar");
+    private static final HttpClient PROBE = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final int port;
+    private final long startupMillis;
+
+    private RuntimeProcess(Process process, int port, long startupMillis) {
+        this.process = process;
+        this.port = port;
+        this.startupMillis = startupMillis;
+    }
+
+    /** Starts the runtime on {@code manifests} and returns once it reports readiness. */
+    static RuntimeProcess start(Path manifests, List<String> jvmOptions, List<String> launch) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(launch);
+        command.addAll(List.of("--manifests=" + manifests, "--server.port=" + port));
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile("bench-runtime", ".log").toFile()).start();
+        RuntimeProcess runtime = null;
+        while (runtime == null) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the runtime exited with " + process.exitValue());
+            }
+            try {
+                if (PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    runtime = new RuntimeProcess(process, port, (System.nanoTime() - start) / 1_000_000);
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(10);
+            }
+        }
+        return runtime;
+    }
+
+    /** Starts the jar with {@code jvmOptions} and those in {@code -Dbench.runtimeJvmOptions}, such as a JFR recording. */
+    static RuntimeProcess startJar(Path manifests, String... jvmOptions) throws Exception {
+        List<String> options = new ArrayList<>(List.of(jvmOptions));
+        String extra = System.getProperty("bench.runtimeJvmOptions", "").strip();
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        return start(manifests, options, List.of("-jar", JAR.toString()));
+    }
+
+    String botUrl(String bot) {
+        return "http://127.0.0.1:" + port + "/bots/" + bot;
+    }
+
+    long startupMillis() {
+        return startupMillis;
+    }
+
+    /** Resident set size in MiB. */
+    double rssMiB() throws IOException {
+        String line = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:")).findFirst().orElseThrow();
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+    }
+
+    /** Heap in use after a full collection, in MiB. */
+    double heapAfterGcMiB() throws Exception {
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "GC.run").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
+        String metrics = PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum() / (1 << 20);
+    }
+
+    long threads() throws IOException {
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            return tasks.count();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
