@@ -26,6 +26,14 @@ final class BenchUpstream implements AutoCloseable {
 
     private final DisposableServer server;
 
+    /** Serves until the benchmark ends this process; prints the port on the first line. */
+    public static void main(String[] args) throws InterruptedException {
+        BenchUpstream upstream = new BenchUpstream();
+        System.out.println(upstream.server.port());
+        System.out.flush();
+        upstream.server.onDispose().block();
+    }
+
     BenchUpstream() {
         server = HttpServer.create()
                 .host("127.0.0.1")
@@ -36,8 +44,8 @@ final class BenchUpstream implements AutoCloseable {
                 .bindNow();
     }
 
-    String baseUrl() {
-        return "http://127.0.0.1:" + server.port() + "/v1";
+    static String baseUrl(int port) {
+        return "http://127.0.0.1:" + port + "/v1";
     }
 
     static String model(int chunks, long delayMillis) {

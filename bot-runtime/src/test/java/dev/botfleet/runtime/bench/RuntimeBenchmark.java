@@ -13,16 +13,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runtime overhead and capacity, measured against the direct path in the same run. The packaged runtime runs as a
- * process of its own with a 512 MiB heap; the benchmark JVM holds a non-blocking fake upstream and a non-blocking
- * client, which streams from the upstream directly and through the runtime's Poe endpoint. Prints figures,
- * asserts nothing. Run with {@code ./mvnw -B -q -DskipTests install && ./mvnw -B -Pbench -pl bot-runtime verify}.
+ * Runtime overhead and capacity, measured against the direct path in the same run. Three processes share the
+ * machine: the packaged runtime with a 512 MiB heap, a non-blocking fake upstream, and this JVM's non-blocking client,
+ * which streams from the upstream directly and through the runtime's Poe endpoint. Prints figures, asserts nothing.
+ * Run with {@code ./mvnw -B -q -DskipTests install && ./mvnw -B -Pbench -pl bot-runtime verify}.
  */
 class RuntimeBenchmark {
 
@@ -34,32 +35,40 @@ class RuntimeBenchmark {
     private static final String LONG = BenchUpstream.model(20_000, 0);
     private static final String MANY = BenchUpstream.model(2_000, 0);
     private static final String HOLD = BenchUpstream.model(2, 600_000);
+    private static final String PACED_10MS = BenchUpstream.model(200, 10);
+    private static final String PACED_20MS = BenchUpstream.model(100, 20);
 
-    private final BenchUpstream upstream = new BenchUpstream();
+    private static final Map<String, String> BENCH_BOTS = Map.of("burst", BURST, "steady", STEADY, "long", LONG,
+            "many", MANY, "hold", HOLD, "paced-10ms", PACED_10MS, "paced-20ms", PACED_20MS);
+
     private final BenchClient client = new BenchClient();
+    private UpstreamProcess upstream;
 
     @Test
     void printFigures() throws Exception {
         assumeTrue(Files.exists(RuntimeProcess.JAR), "build the runtime jar first: ./mvnw -B -q -DskipTests install");
-        System.out.printf("%n## bot-runtime (%d cores; runtime in its own JVM with %s; upstream and client share "
-                + "the benchmark JVM)%n", Runtime.getRuntime().availableProcessors(), HEAP);
-        try (upstream; client; RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
-            warmUp(runtime);
-            if (section("burst")) {
-                burstLatency(runtime);
-            }
-            if (section("steady")) {
-                steadyLatency(runtime);
-            }
-            if (section("throughput")) {
-                throughput(runtime);
+        System.out.printf("%n## bot-runtime (%d cores; runtime, upstream and client each in a JVM of their own; "
+                + "runtime with %s)%n", Runtime.getRuntime().availableProcessors(), HEAP);
+        try (UpstreamProcess started = new UpstreamProcess(); client) {
+            upstream = started;
+            try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
+                warmUp(runtime);
+                if (section("burst")) {
+                    burstLatency(runtime);
+                }
+                if (section("steady")) {
+                    steadyLatency(runtime);
+                }
+                if (section("throughput")) {
+                    throughput(runtime);
+                }
             }
             if (section("streams")) {
-                openStreams(runtime);
+                openStreams();
             }
-        }
-        if (section("bots")) {
-            configuredBots();
+            if (section("bots")) {
+                configuredBots();
+            }
         }
     }
 
@@ -75,14 +84,21 @@ class RuntimeBenchmark {
         }
     }
 
-    private void burstLatency(RuntimeProcess runtime) {
+    /** Each row repeats its burst, 100 ms apart, until it has at least 200 streams. */
+    private void burstLatency(RuntimeProcess runtime) throws InterruptedException {
         System.out.println("\n### Time to first token, N streams started at the same moment (20 chunks, 5 ms apart)\n");
         System.out.println("| streams | direct p50 / p99 (ms) | via runtime p50 / p99 (ms) | added p50 / p99 (ms) | errors |");
         System.out.println("| --- | --- | --- | --- | --- |");
         for (int streams : List.of(1, 10, 100, 1_000)) {
-            Sample direct = Sample.firstTokens(Flux.range(0, streams).flatMap(i -> attempt(() -> direct(BURST)), streams));
-            Sample relayed = Sample.firstTokens(Flux.range(0, streams)
-                    .flatMap(i -> attempt(() -> relayed(runtime, "burst")), streams));
+            Sample direct = new Sample();
+            Sample relayed = new Sample();
+            for (int round = 0; round < Math.max(3, 200 / streams); round++) {
+                direct.addFirstTokens(Flux.range(0, streams).flatMap(i -> attempt(() -> direct(BURST)), streams));
+                Thread.sleep(100);
+                relayed.addFirstTokens(Flux.range(0, streams)
+                        .flatMap(i -> attempt(() -> relayed(runtime, "burst")), streams));
+                Thread.sleep(100);
+            }
             printLatencyRow(String.format("%,d", streams), direct, relayed);
         }
     }
@@ -91,13 +107,17 @@ class RuntimeBenchmark {
         Duration length = Duration.ofSeconds(Integer.getInteger("bench.steadySeconds", 15));
         System.out.printf("%n### Time to first token with N streams open all the time (each 20 chunks, 50 ms apart; "
                 + "a new stream starts when one ends; %d s)%n%n", length.toSeconds());
-        System.out.println("| open streams | direct p50 / p99 (ms) | via runtime p50 / p99 (ms) | added p50 / p99 (ms) | errors |");
-        System.out.println("| --- | --- | --- | --- | --- |");
+        System.out.println("| open streams | direct p50 / p99 (ms) | via runtime p50 / p99 (ms) | added p50 / p99 (ms) | errors | runtime CPU per stream (ms) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
         for (int streams : List.of(100, 1_000)) {
-            Sample direct = Sample.firstTokens(closedLoop(streams, length, () -> direct(STEADY)));
-            Sample relayed = Sample.firstTokens(closedLoop(streams, length, () -> relayed(runtime, "steady")));
+            Sample direct = new Sample();
+            direct.addFirstTokens(closedLoop(streams, length, () -> direct(STEADY)));
+            double cpuBefore = runtime.cpuMillis();
+            Sample relayed = new Sample();
+            relayed.addFirstTokens(closedLoop(streams, length, () -> relayed(runtime, "steady")));
+            double cpuPerStream = (runtime.cpuMillis() - cpuBefore) / relayed.values.size();
             printLatencyRow(String.format("%,d (%,.0f streams/s)", streams, relayed.values.size()
-                    / (double) length.toSeconds()), direct, relayed);
+                    / (double) length.toSeconds()), direct, relayed, String.format(" %.2f |", cpuPerStream));
         }
     }
 
@@ -107,16 +127,19 @@ class RuntimeBenchmark {
     }
 
     private void throughput(RuntimeProcess runtime) {
-        System.out.println("\n### Relayed throughput (chunks sent without delay)\n");
+        System.out.println("\n### Relayed throughput\n");
         System.out.println("| load | direct (chunks/s) | via runtime (chunks/s) | fraction of direct |");
         System.out.println("| --- | --- | --- | --- |");
-        for (int concurrency : List.of(1, 100)) {
-            String model = concurrency == 1 ? LONG : MANY;
-            double direct = rate(concurrency, () -> direct(model));
-            double relayed = rate(concurrency, () -> relayed(runtime, concurrency == 1 ? "long" : "many"));
-            System.out.printf("| %s | %,.0f | %,.0f | %.2f |%n", concurrency == 1 ? "1 stream of 20,000 chunks"
-                    : "100 streams of 2,000 chunks", direct, relayed, relayed / direct);
-        }
+        throughputRow(runtime, "100 streams of 200 chunks, 10 ms apart", 100, PACED_10MS, "paced-10ms");
+        throughputRow(runtime, "1,000 streams of 100 chunks, 20 ms apart", 1_000, PACED_20MS, "paced-20ms");
+        throughputRow(runtime, "1 stream of 20,000 chunks, no delay", 1, LONG, "long");
+        throughputRow(runtime, "100 streams of 2,000 chunks, no delay", 100, MANY, "many");
+    }
+
+    private void throughputRow(RuntimeProcess runtime, String load, int concurrency, String model, String bot) {
+        double direct = rate(concurrency, () -> direct(model));
+        double relayed = rate(concurrency, () -> relayed(runtime, bot));
+        System.out.printf("| %s | %,.0f | %,.0f | %.2f |%n", load, direct, relayed, relayed / direct);
     }
 
     /** Chunks per second: the median of five rounds. */
@@ -131,26 +154,37 @@ class RuntimeBenchmark {
         return rounds.stream().sorted().toList().get(2);
     }
 
-    private void openStreams(RuntimeProcess runtime) throws Exception {
+    /** A fresh runtime holds more and more streams; RSS is read after a full collection. */
+    private void openStreams() throws Exception {
         System.out.printf("%n### Open streams held by the runtime (%s; each stream has had its first token and is "
                 + "waiting for the next)%n%n", HEAP);
         System.out.println("| open streams | errors | first token p50 / p99 (ms) | runtime RSS (MiB) | heap after GC (MiB) | threads |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
-        System.out.printf("| 0 | 0 | | %.0f | %.0f | %d |%n", runtime.rssMiB(), runtime.heapAfterGcMiB(), runtime.threads());
-        for (int streams : List.of(1_000, 2_500, 5_000, MAX_OPEN_STREAMS)) {
-            Disposable.Composite held = Disposables.composite();
-            try {
-                Sample opened = Sample.values(Flux.range(0, streams).flatMap(i -> client
-                        .firstToken(runtime.botUrl("hold"), PoeClient.query("hi").toString(), held)
-                        .timeout(Duration.ofMinutes(2)).map(Optional::of)
-                        .onErrorResume(e -> Mono.just(Optional.empty())), 1_000));
-                System.out.printf("| %,d | %d | %.1f / %.1f | %.0f | %.0f | %d |%n", streams, opened.errors,
-                        opened.p(50), opened.p(99), runtime.rssMiB(), runtime.heapAfterGcMiB(), runtime.threads());
-            } finally {
-                held.dispose();
+        try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
+            warmUp(runtime);
+            printOpenStreamsRow(runtime, 0, new Sample());
+            for (int streams : List.of(1_000, 2_500, 5_000, MAX_OPEN_STREAMS)) {
+                Disposable.Composite held = Disposables.composite();
+                try {
+                    Sample opened = new Sample();
+                    opened.add(Flux.range(0, streams).flatMap(i -> client
+                            .firstToken(runtime.botUrl("hold"), PoeClient.query("hi").toString(), held)
+                            .timeout(Duration.ofMinutes(2)).map(Optional::of)
+                            .onErrorResume(e -> Mono.just(Optional.empty())), 1_000));
+                    printOpenStreamsRow(runtime, streams, opened);
+                } finally {
+                    held.dispose();
+                }
+                Thread.sleep(3_000);
             }
-            Thread.sleep(3_000);
         }
+    }
+
+    private static void printOpenStreamsRow(RuntimeProcess runtime, int streams, Sample opened) throws Exception {
+        double heap = runtime.heapAfterGcMiB();
+        String firstToken = streams == 0 ? "" : String.format("%.1f / %.1f", opened.p(50), opened.p(99));
+        System.out.printf("| %,d | %d | %s | %.0f | %.0f | %d |%n", streams, opened.errors, firstToken,
+                runtime.rssMiB(), heap, runtime.threads());
     }
 
     /** Idle memory with more and more bots configured. */
@@ -161,7 +195,7 @@ class RuntimeBenchmark {
         for (int bots : List.of(0, 1_000, 10_000)) {
             try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(bots), HEAP)) {
                 Thread.sleep(2_000);
-                System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + 5, runtime.startupMillis(), runtime.rssMiB(),
+                System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + BENCH_BOTS.size(), runtime.startupMillis(), runtime.rssMiB(),
                         runtime.heapAfterGcMiB());
             }
         }
@@ -180,10 +214,10 @@ class RuntimeBenchmark {
         return Mono.defer(one).map(Optional::of).onErrorResume(e -> Mono.just(Optional.empty()));
     }
 
-    private static void printLatencyRow(String label, Sample direct, Sample relayed) {
-        System.out.printf("| %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %d |%n", label, direct.p(50), direct.p(99),
-                relayed.p(50), relayed.p(99), relayed.p(50) - direct.p(50), relayed.p(99) - direct.p(99),
-                direct.errors + relayed.errors);
+    private static void printLatencyRow(String label, Sample direct, Sample relayed, String... more) {
+        System.out.printf("| %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %d |%s%n", label, direct.p(50),
+                direct.p(99), relayed.p(50), relayed.p(99), relayed.p(50) - direct.p(50),
+                relayed.p(99) - direct.p(99), direct.errors + relayed.errors, String.join("", more));
     }
 
     /** The bench provider, one bot per upstream script, and {@code fillers} more bots as a fleet would have. */
@@ -197,11 +231,7 @@ class RuntimeBenchmark {
                   defaultModel: %s
                   timeout: 15m
                 """.formatted(upstream.baseUrl(), BURST));
-        List<String[]> bots = List.of(new String[] {"burst", BURST}, new String[] {"steady", STEADY},
-                new String[] {"long", LONG}, new String[] {"many", MANY}, new String[] {"hold", HOLD});
-        for (String[] bot : bots) {
-            yaml.append(bot(bot[0], bot[1]));
-        }
+        BENCH_BOTS.forEach((name, model) -> yaml.append(bot(name, model)));
         for (int i = 0; i < fillers; i++) {
             yaml.append(bot("bot-%05d".formatted(i), BURST));
         }
@@ -231,16 +261,14 @@ class RuntimeBenchmark {
         private final List<Double> values = new ArrayList<>();
         private int errors;
 
-        static Sample firstTokens(Flux<Optional<Stream>> streams) {
-            return values(streams.map(stream -> stream.map(Stream::firstTokenMillis)));
+        void addFirstTokens(Flux<Optional<Stream>> streams) {
+            add(streams.map(stream -> stream.map(Stream::firstTokenMillis)));
         }
 
-        static Sample values(Flux<Optional<Double>> results) {
-            Sample sample = new Sample();
+        void add(Flux<Optional<Double>> results) {
             for (Optional<Double> result : results.collectList().block()) {
-                result.ifPresentOrElse(sample.values::add, () -> sample.errors++);
+                result.ifPresentOrElse(values::add, () -> errors++);
             }
-            return sample;
         }
 
         double p(int percentile) {

@@ -8,9 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The packaged runtime ({@code target/bot-runtime.jar}) started as a process of its own, as in production. */
 final class RuntimeProcess implements AutoCloseable {
@@ -98,6 +98,11 @@ final class RuntimeProcess implements AutoCloseable {
                 .sum() / (1 << 20);
     }
 
+    /** CPU time the runtime has used so far, user and system, in ms. */
+    double cpuMillis() {
+        return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e6;
+    }
+
     long threads() throws IOException {
         try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
             return tasks.count();
@@ -105,9 +110,14 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws InterruptedException {
+        stop(process);
+    }
+
+    /** Asks {@code process} to end and kills it if it has not within 30 s. */
+    static void stop(Process process) throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
     }
