@@ -1,5 +1,8 @@
 package dev.botfleet.runtime;
 
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botfleet.api.validation.ManifestValidator;
 import dev.botfleet.runtime.config.LiveFleet;
@@ -17,16 +20,36 @@ import dev.botfleet.runtime.web.AccessKeyCheck;
 import dev.botfleet.runtime.web.PoeEndpoint;
 import dev.botfleet.runtime.web.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 /** Wires the runtime together from {@link RuntimeProperties}. */
 @Configuration(proxyBeanMethods = false)
 public class RuntimeConfiguration {
+
+    /**
+     * openai-java brings Kotlin, and Spring would install jackson-module-kotlin in every mapper it builds: the first
+     * JSON written (the readiness probe's) would load about a thousand Kotlin classes, and every type would be
+     * inspected through Kotlin reflection. botfleet has no Kotlin types, so its mappers get the Java modules only.
+     */
+    @Bean
+    Jackson2ObjectMapperBuilderCustomizer javaModulesOnly(List<Module> moduleBeans) {
+        return builder -> {
+            List<Module> modules = new ArrayList<>(moduleBeans);
+            modules.add(new Jdk8Module());
+            modules.add(new JavaTimeModule());
+            builder.modules(modules);
+        };
+    }
 
     @Bean
     LiveFleet liveFleet() {
@@ -40,9 +63,24 @@ public class RuntimeConfiguration {
                     + "file or a directory of LLMProvider and LLMBot documents");
         }
         ManifestWatcher watcher = new ManifestWatcher(Path.of(properties.manifests()),
-                new ManifestLoader(ManifestValidator.forBotfleetCrds()), live, registry);
+                () -> new ManifestLoader(ManifestValidator.forBotfleetCrds()), live, registry);
         watcher.start(properties.reloadInterval());
         return watcher;
+    }
+
+    /** The rest of the runtime is wired while the manifests load; the server starts once they have been. */
+    @Bean
+    SmartInitializingSingleton manifestsLoadedBeforeServing(ManifestWatcher watcher) {
+        return () -> {
+            try {
+                watcher.awaitFirstLoad();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while loading the manifests", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot load the manifests", e.getCause());
+            }
+        };
     }
 
     @Bean

@@ -13,31 +13,39 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Loads the manifests at start and polls them for changes. Polling the content (rather than file events) sees
  * every way a file can change, including the {@code ..data} symlink swap Kubernetes uses to update a mounted
  * ConfigMap, and a half-written file is simply refused until it is complete. A valid change replaces the whole
- * configuration at once; an invalid one leaves the previous configuration serving.
+ * configuration at once; an invalid one leaves the previous configuration serving. The loader is built on the
+ * watcher's thread: its CRD validator (schemas and CEL programs) is the runtime's largest start-up cost, and the
+ * rest of the runtime can start meanwhile.
  */
 public final class ManifestWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManifestWatcher.class);
 
     private final Path path;
-    private final ManifestLoader loader;
+    private final Supplier<ManifestLoader> loaderFactory;
+    private ManifestLoader loader;
     private final LiveFleet live;
     private final Counter reloads;
     private final Counter failures;
     private final ScheduledExecutorService poller;
     private byte[] lastFingerprint = new byte[0];
+    private Future<?> firstLoad = CompletableFuture.completedFuture(null);
 
-    public ManifestWatcher(Path path, ManifestLoader loader, LiveFleet live, MeterRegistry registry) {
+    public ManifestWatcher(Path path, Supplier<ManifestLoader> loaderFactory, LiveFleet live, MeterRegistry registry) {
         this.path = path;
-        this.loader = loader;
+        this.loaderFactory = loaderFactory;
         this.live = live;
         this.reloads = Counter.builder("botfleet.config.reloads")
                 .description("Configurations loaded from the manifests").register(registry);
@@ -52,10 +60,15 @@ public final class ManifestWatcher implements AutoCloseable {
         });
     }
 
-    /** Loads now, then checks for changes every {@code interval}. */
+    /** Starts loading on the watcher's thread, then checks for changes every {@code interval}. */
     public void start(Duration interval) {
-        poll();
+        firstLoad = poller.submit(this::poll);
         poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Returns once the first load has been tried, whether the manifests were served or refused. */
+    public void awaitFirstLoad() throws InterruptedException, ExecutionException {
+        firstLoad.get();
     }
 
     /** Reloads if the manifests changed since the last look. */
@@ -71,6 +84,9 @@ public final class ManifestWatcher implements AutoCloseable {
             return;
         }
         try {
+            if (loader == null) {
+                loader = loaderFactory.get();
+            }
             Fleet fleet = loader.load(path);
             live.replace(fleet);
             lastFingerprint = fingerprint;
