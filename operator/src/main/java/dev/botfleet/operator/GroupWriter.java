@@ -30,10 +30,20 @@ public final class GroupWriter {
         this.client = client;
     }
 
+    private static final BiPredicate<ConfigMap, ConfigMap> SAME_CONFIG_MAP = (current, wanted) ->
+            Objects.equals(current.getData(), wanted.getData())
+                    && Objects.equals(current.getMetadata().getOwnerReferences(), wanted.getMetadata().getOwnerReferences());
+
     /** Makes the ConfigMap match; returns the one now stored. */
     public ConfigMap apply(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
-        return write(desired, cache, (current, wanted) -> Objects.equals(current.getData(), wanted.getData())
-                && Objects.equals(current.getMetadata().getOwnerReferences(), wanted.getMetadata().getOwnerReferences()));
+        return write(desired, cache, SAME_CONFIG_MAP);
+    }
+
+    /** Whether the stored ConfigMap already matches, so {@link #apply} would not write. */
+    public boolean isCurrent(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        return cache.get(ResourceID.fromResource(desired))
+                .filter(current -> SAME_CONFIG_MAP.test(current, desired) && labelsMatch(current, desired))
+                .isPresent();
     }
 
     /** Makes a Deployment or Service match, comparing the hash of its desired spec. */

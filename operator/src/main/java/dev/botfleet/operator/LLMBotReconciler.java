@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     private final OperatorSettings settings;
     private final Map<String, Object> groupLocks = new ConcurrentHashMap<>();
     private final RenderedDocuments documents = new RenderedDocuments();
+    private final GroupWritePacer pacer;
 
     private InformerEventSource<LLMProvider, LLMBot> providers;
     private InformerEventSource<ConfigMap, LLMBot> configMaps;
@@ -69,6 +71,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         this.secrets = secrets;
         this.events = events;
         this.settings = settings;
+        this.pacer = new GroupWritePacer(settings.groupWriteInterval());
     }
 
     @Override
@@ -117,6 +120,9 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     public UpdateControl<LLMBot> reconcile(LLMBot bot, Context<LLMBot> context) {
         RuntimeGroup group = RuntimeGroup.of(bot);
         GroupState state = syncGroup(group, context.getPrimaryCache(), null);
+        if (state.writeDeferredFor() != null) {
+            return UpdateControl.<LLMBot>noUpdate().rescheduleAfter(state.writeDeferredFor());
+        }
         Condition ready = readiness(bot, group, state);
         LLMBotStatus status = new LLMBotStatus();
         status.setObservedGeneration(bot.getMetadata().getGeneration());
@@ -131,12 +137,22 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
 
     @Override
     public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
-        syncGroup(RuntimeGroup.of(bot), context.getPrimaryCache(), bot.getMetadata().getName());
-        return DeleteControl.defaultDelete();
+        GroupState state = syncGroup(RuntimeGroup.of(bot), context.getPrimaryCache(), bot.getMetadata().getName());
+        return state.writeDeferredFor() != null
+                ? DeleteControl.noFinalizerRemoval().rescheduleAfter(state.writeDeferredFor())
+                : DeleteControl.defaultDelete();
     }
 
-    /** What the group looks like after it was brought in line. */
-    private record GroupState(GroupConfig config, boolean available, List<String> handlers) {
+    /**
+     * What the group looks like after it was brought in line, or how long until it may be: its ConfigMap was
+     * rewritten less than the group write interval ago.
+     */
+    private record GroupState(GroupConfig config, boolean available, List<String> handlers,
+                              Duration writeDeferredFor) {
+
+        static GroupState deferred(Duration wait) {
+            return new GroupState(null, false, List.of(), wait);
+        }
     }
 
     private GroupState syncGroup(RuntimeGroup group, IndexedResourceCache<LLMBot> cache, String leaving) {
@@ -151,7 +167,8 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                 if (configMaps.get(id).isPresent() || deployments.get(id).isPresent() || services.get(id).isPresent()) {
                     writer.delete(group);
                 }
-                return new GroupState(GroupConfig.render(List.of(), name -> Optional.empty()), false, List.of());
+                pacer.forget(group.key());
+                return new GroupState(GroupConfig.render(List.of(), name -> Optional.empty()), false, List.of(), null);
             }
             GroupConfig config = GroupConfig.render(members,
                     name -> providers.get(new ResourceID(name, group.namespace())), GroupConfig.MAX_BYTES,
@@ -162,7 +179,15 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
 
             Optional<BotRuntimeSpec> overrides = botRuntimes.get(new ResourceID(group.name(), group.namespace()))
                     .map(BotRuntime::getSpec);
-            ConfigMap configMap = writer.apply(GroupWorkload.configMap(group, config, servedBots), configMaps);
+            ConfigMap desiredConfigMap = GroupWorkload.configMap(group, config, servedBots);
+            if (!writer.isCurrent(desiredConfigMap, configMaps)) {
+                Optional<Duration> wait = pacer.wait(group.key());
+                if (wait.isPresent()) {
+                    return GroupState.deferred(wait.get());
+                }
+                pacer.wrote(group.key());
+            }
+            ConfigMap configMap = writer.apply(desiredConfigMap, configMaps);
             writer.applyByHash(GroupWorkload.deployment(group,
                     GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides),
                     deployments);
@@ -173,7 +198,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                     .orElse(false);
             List<String> handlers = new java.util.ArrayList<>(BUILT_IN_HANDLERS);
             overrides.map(BotRuntimeSpec::getHandlers).ifPresent(handlers::addAll);
-            return new GroupState(config, available, handlers);
+            return new GroupState(config, available, handlers, null);
         }
     }
 

@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
  * @param tolerations       tolerations of runtime pods
  * @param secretSelector    label selector of the Secrets the operator watches to react at once to changes
  * @param recheckInterval   how often a resource waiting for something unwatched (an unlabelled Secret) is checked
+ * @param groupWriteInterval shortest time between two rewrites of one runtime group's ConfigMap: bots that change
+ *                          within it are written together, so a burst of a thousand new bots is a few writes
  * @param leaderElection    whether replicas elect a leader through a Lease
  * @param leaseNamespace    namespace of that Lease (default: the operator's own)
  * @param runtimeLogFormat  log format of runtime pods: plain, or a Spring Boot structured format (ecs, logstash,
@@ -44,6 +46,7 @@ public record OperatorSettings(
         List<Toleration> tolerations,
         String secretSelector,
         Duration recheckInterval,
+        Duration groupWriteInterval,
         boolean leaderElection,
         String leaseNamespace,
         String runtimeLogFormat,
@@ -71,6 +74,7 @@ public record OperatorSettings(
                 json(env.apply("BOTFLEET_RUNTIME_TOLERATIONS"), new TypeReference<>() { }, List.of()),
                 or(env.apply("BOTFLEET_SECRET_SELECTOR"), DEFAULT_SECRET_SELECTOR),
                 Durations.parse(or(env.apply("BOTFLEET_RECHECK_INTERVAL"), "60s")),
+                Durations.parse(or(env.apply("BOTFLEET_GROUP_WRITE_INTERVAL"), "1s")),
                 Boolean.parseBoolean(or(env.apply("BOTFLEET_LEADER_ELECTION"), "false")),
                 env.apply("BOTFLEET_LEASE_NAMESPACE"),
                 or(env.apply("BOTFLEET_RUNTIME_LOG_FORMAT"), "plain"),

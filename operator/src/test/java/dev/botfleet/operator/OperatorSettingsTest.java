@@ -20,6 +20,7 @@ class OperatorSettingsTest {
         assertThat(settings.leaderElection()).isFalse();
         assertThat(settings.exitOnLostLeadership()).isTrue();
         assertThat(settings.recheckInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(settings.groupWriteInterval()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -33,6 +34,7 @@ class OperatorSettingsTest {
                 "BOTFLEET_RUNTIME_NODE_SELECTOR", "{\"pool\": \"bots\"}",
                 "BOTFLEET_RUNTIME_TOLERATIONS", "[{\"key\": \"bots\", \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}]",
                 "BOTFLEET_RECHECK_INTERVAL", "1m30s",
+                "BOTFLEET_GROUP_WRITE_INTERVAL", "250ms",
                 "BOTFLEET_LEADER_ELECTION", "true");
         OperatorSettings settings = OperatorSettings.from(env::get);
         assertThat(settings.namespaces()).containsExactlyInAnyOrder("team-a", "team-b");
@@ -43,6 +45,7 @@ class OperatorSettingsTest {
         assertThat(settings.nodeSelector()).containsEntry("pool", "bots");
         assertThat(settings.tolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("bots"));
         assertThat(settings.recheckInterval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(settings.groupWriteInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(settings.leaderElection()).isTrue();
     }
 

@@ -34,6 +34,29 @@ class StatusAndIdempotenceTest extends OperatorTestBase {
     }
 
     @Test
+    void aBurstOfBotsIntoOneGroupIsWrittenTogetherAndEveryBotGetsItsStatus() throws InterruptedException {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        provider("openai", "openai");
+        writesUntilQuiet();
+
+        int bots = 60;
+        for (int i = 0; i < bots; i++) {
+            bot("burst-" + i, "openai", "burst", "");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> configMap("burst") != null
+                && configMap("burst").getData().get("bots.yaml").lines().filter("kind: LLMBot"::equals).count() == bots);
+        List<String> configMapWrites = writesUntilQuiet().stream()
+                .filter(write -> write.contains("/configmaps")).toList();
+
+        // Without pacing, each bot's reconcile rewrote the group: about one ConfigMap write per bot.
+        assertThat(configMapWrites).hasSizeBetween(1, bots / 4);
+        for (int i = 0; i < bots; i++) {
+            assertThat(getBot("burst-" + i).getStatus()).as("status of burst-" + i).isNotNull();
+            assertThat(ready(getBot("burst-" + i)).reason()).isEqualTo("RuntimeNotAvailable");
+        }
+    }
+
+    @Test
     void aDeletedProviderShowsOnItsBotsAndNowhereElse() {
         readyFleet();
         secret("groq", Map.of("api-key", "gsk-other"));
