@@ -69,19 +69,24 @@ class RuntimeBenchmark {
             if (section("bots")) {
                 configuredBots();
             }
+            if (section("startup")) {
+                startup();
+            }
         }
     }
 
-    /** {@code -Dbench.sections=burst,steady,throughput,streams,bots} runs some sections only. */
+    /** {@code -Dbench.sections=burst,steady,throughput,streams,bots,startup} runs some sections only. */
     private static boolean section(String name) {
         String sections = System.getProperty("bench.sections", "");
         return sections.isBlank() || List.of(sections.split(",")).contains(name);
     }
 
+    /** Until the JIT has compiled the paths the sections take: bursts, then half a minute of steady streams. */
     private void warmUp(RuntimeProcess runtime) {
         for (int round = 0; round < 3; round++) {
             Flux.range(0, 2_000).flatMap(i -> direct(BURST).then(relayed(runtime, "burst")), 50).blockLast();
         }
+        closedLoop(200, Duration.ofSeconds(30), () -> relayed(runtime, "steady")).blockLast();
     }
 
     /** Each row repeats its burst, 100 ms apart, until it has at least 200 streams. */
@@ -198,6 +203,53 @@ class RuntimeBenchmark {
                 System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + BENCH_BOTS.size(), runtime.startupMillis(), runtime.rssMiB(),
                         runtime.heapAfterGcMiB());
             }
+        }
+    }
+
+    /**
+     * Start-up in the layouts the runtime can ship in: the fat jar, the extracted jar (the layout of the Jib image
+     * too: classes and a directory of jars), and the extracted jar with an AppCDS archive from a training run.
+     */
+    private void startup() throws Exception {
+        System.out.println("\n### Start-up, `java` to readiness (median of 5; one provider and bot; no JVM options "
+                + "but those shown)\n");
+        System.out.println("| layout | start-up to readiness (ms) |");
+        System.out.println("| --- | --- |");
+        Path manifests = fleet(0);
+        Path extracted = Files.createTempDirectory("bench-extracted");
+        run(List.of("-Djarmode=tools", "-jar", RuntimeProcess.JAR.toString(), "extract", "--destination",
+                extracted.toString()));
+        Path jar = extracted.resolve("bot-runtime.jar");
+        Path archive = extracted.resolve("bot-runtime.jsa");
+        run(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar", jar.toString(),
+                "--manifests=" + manifests));
+        String cds = "-XX:SharedArchiveFile=" + archive;
+        printStartupRow("fat jar: `java -jar bot-runtime.jar`", manifests, List.of(), RuntimeProcess.JAR);
+        printStartupRow("extracted (`-Djarmode=tools extract`), as in the image", manifests, List.of(), jar);
+        printStartupRow("extracted + AppCDS archive (`" + cds.replace(archive.toString(), "app.jsa") + "`)",
+                manifests, List.of(cds), jar);
+        printStartupRow("extracted + AppCDS + `-XX:TieredStopAtLevel=1`", manifests,
+                List.of(cds, "-XX:TieredStopAtLevel=1"), jar);
+    }
+
+    private static void printStartupRow(String layout, Path manifests, List<String> options, Path jar)
+            throws Exception {
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            try (RuntimeProcess runtime = RuntimeProcess.start(manifests, options, List.of("-jar", jar.toString()))) {
+                times.add(runtime.startupMillis());
+            }
+        }
+        System.out.printf("| %s | %d |%n", layout, times.stream().sorted().toList().get(2));
+    }
+
+    private static void run(List<String> javaArguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(RuntimeProcess.java()));
+        command.addAll(javaArguments);
+        int exit = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException(command + " exited with " + exit);
         }
     }
 

@@ -35,7 +35,7 @@ final class RuntimeProcess implements AutoCloseable {
             port = socket.getLocalPort();
         }
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java());
         command.addAll(jvmOptions);
         command.addAll(launch);
         command.addAll(List.of("--manifests=" + manifests, "--server.port=" + port));
@@ -68,6 +68,11 @@ final class RuntimeProcess implements AutoCloseable {
             options.addAll(List.of(extra.split("\\s+")));
         }
         return start(manifests, options, List.of("-jar", JAR.toString()));
+    }
+
+    /** The {@code java} launcher of the JVM running the benchmark. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     String botUrl(String bot) {

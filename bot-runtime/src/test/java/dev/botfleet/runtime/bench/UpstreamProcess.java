@@ -3,7 +3,6 @@ package dev.botfleet.runtime.bench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,7 +15,7 @@ final class UpstreamProcess implements AutoCloseable {
     private final String baseUrl;
 
     UpstreamProcess() throws Exception {
-        process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        process = new ProcessBuilder(List.of(RuntimeProcess.java(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), BenchUpstream.class.getName()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
