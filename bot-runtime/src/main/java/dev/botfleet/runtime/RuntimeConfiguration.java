@@ -1,9 +1,9 @@
 package dev.botfleet.runtime;
 
 import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botfleet.api.validation.ManifestValidator;
 import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.config.ManifestLoader;

@@ -57,7 +57,8 @@ public final class UpstreamFailure extends RuntimeException {
 
     static UpstreamFailure of(Throwable thrown, Target target) {
         Throwable error = thrown;
-        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+        while ((error instanceof CompletionException || error instanceof ExecutionException)
+                && error.getCause() != null) {
             error = error.getCause();
         }
         if (error instanceof UpstreamFailure failure) {
@@ -78,7 +79,8 @@ public final class UpstreamFailure extends RuntimeException {
             return new UpstreamFailure("protocol", target + ": the provider sent an event larger than the runtime "
                     + "accepts", false, null);
         }
-        if (hasCause(error, JsonProcessingException.class) || error instanceof CodecException || error instanceof UnsupportedMediaTypeException) {
+        if (hasCause(error, JsonProcessingException.class) || error instanceof CodecException
+                || error instanceof UnsupportedMediaTypeException) {
             return new UpstreamFailure("protocol", target + ": the provider sent a malformed stream", true, null);
         }
         if (error instanceof WebClientRequestException || hasCause(error, IOException.class)) {

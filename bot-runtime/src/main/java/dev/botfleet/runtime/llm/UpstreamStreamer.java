@@ -24,27 +24,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Streams one chat completion from a provider as a {@link Flux} of chunks. openai-java's types write the request; the
- * chunks are read into {@link StreamChunk}; the HTTP exchange itself runs on {@link UpstreamHttp}. Cancelling the subscription
- * (Poe went away) closes the upstream connection; a provider silent for longer than its timeout fails the Flux.
+ * Streams one chat completion from a provider as a {@link Flux} of chunks. openai-java's types write the request,
+ * the chunks are read into {@link StreamChunk}, and the HTTP exchange runs on {@link UpstreamHttp}. Cancelling the
+ * subscription (Poe went away) closes the upstream connection; a provider silent for longer than its timeout fails
+ * the Flux.
  */
 public final class UpstreamStreamer {
 
     /** OpenAI accepts at most this many stop sequences. */
     private static final int MAX_STOP_SEQUENCES = 4;
     private static final String END_OF_STREAM = "[DONE]";
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
-    };
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS =
+            new ParameterizedTypeReference<>() { };
     /**
      * Writes openai-java's request types as its own mapper does (properties only, no bean getters) without that
-     * mapper's jackson-module-kotlin, whose Kotlin reflection costs a second of start-up and time on every call.
+     * mapper's jackson-module-kotlin, whose Kotlin reflection costs over half a second of start-up and time on
+     * every call.
      */
     private static final JsonMapper REQUEST_WRITER = JsonMapper.builder()
             .addModule(new Jdk8Module())
             .disable(MapperFeature.AUTO_DETECT_GETTERS, MapperFeature.AUTO_DETECT_IS_GETTERS)
             .build();
+    private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
     private static final ObjectReader CHUNK_READER = new ObjectMapper().readerFor(StreamChunk.class);
 
     private final UpstreamHttp http;
@@ -98,8 +102,8 @@ public final class UpstreamStreamer {
     }
 
     private static URI chatCompletions(LLMProviderSpec provider) {
-        UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(provider.getBaseUrl().replaceAll("/+$", ""))
-                .path("/chat/completions");
+        String baseUrl = TRAILING_SLASHES.matcher(provider.getBaseUrl()).replaceAll("");
+        UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(baseUrl).path("/chat/completions");
         Objects.requireNonNullElse(provider.getQueryParams(), Map.<String, String>of()).forEach(uri::queryParam);
         return uri.encode().build().toUri();
     }
