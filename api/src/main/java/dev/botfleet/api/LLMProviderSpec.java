@@ -60,8 +60,8 @@ public class LLMProviderSpec {
 
     @Pattern(Validation.DURATION)
     @Size(max = 32)
-    @JsonPropertyDescription("Time allowed for one upstream request, including the whole streamed answer, as a "
-            + "duration such as 30s, 2m or 1m30s. Default 60s.")
+    @JsonPropertyDescription("Longest wait for the provider's response and then between the bytes it streams "
+            + "(keep-alive comments count), as a duration such as 30s, 2m or 1m30s. Default 60s.")
     private String timeout;
 
     @Size(max = 256)

@@ -136,6 +136,12 @@ class RuntimeFaultsTest extends RuntimeTestBase {
     }
 
     @Test
+    void keepAliveCommentsAreNotSilence() {
+        UPSTREAM.enqueue(Reply.keepAliveCommentsFor(Duration.ofSeconds(3), Duration.ofMillis(500), "thought ", "long"));
+        assertThat(SseEvents.answer(ask("once"))).isEqualTo("thought long");
+    }
+
+    @Test
     void connectionResetMidStreamEndsTheAnswerWithAnError() {
         List<SseEvents.Event> events = ask("reset-bot");
         assertThat(SseEvents.answer(events)).isEqualTo("before reset");

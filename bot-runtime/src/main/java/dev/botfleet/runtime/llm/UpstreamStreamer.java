@@ -18,6 +18,7 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SynchronousSink;
+import reactor.netty.http.client.HttpClientRequest;
 
 import java.net.URI;
 import java.util.List;
@@ -70,8 +71,10 @@ public final class UpstreamStreamer {
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .bodyValue(body(call))
-                .exchangeToFlux(response -> chunks(response, target))
-                .timeout(provider.effectiveTimeout());
+                // Netty's read timeout on the connection, not a timer per chunk: the time since the last bytes read
+                .httpRequest(request -> request.<HttpClientRequest>getNativeRequest()
+                        .responseTimeout(provider.effectiveTimeout()))
+                .exchangeToFlux(response -> chunks(response, target));
     }
 
     private static Flux<StreamChunk> chunks(ClientResponse response, Target target) {

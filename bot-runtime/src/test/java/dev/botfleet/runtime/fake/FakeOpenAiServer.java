@@ -243,6 +243,25 @@ public final class FakeOpenAiServer implements AutoCloseable {
             };
         }
 
+        /** Sends only keep-alive comments, {@code every} apart, for {@code length}, then the content. */
+        static Reply keepAliveCommentsFor(Duration length, Duration every, String... contents) {
+            return (exchange, request) -> {
+                OutputStream out = startStream(exchange);
+                for (long sent = 0; sent < length.toMillis(); sent += every.toMillis()) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    sleep(every);
+                }
+                String model = request.path("model").asText();
+                for (String content : contents) {
+                    send(out, chunk(model, delta("content", content), null));
+                }
+                send(out, chunk(model, JSON.createObjectNode(), "stop"));
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            };
+        }
+
         /** A usage chunk without choices before the content, as some providers send. */
         static Reply chunkWithoutChoicesFirst(String... contents) {
             return (exchange, request) -> {
