@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * Finds the value of a Secret key, looking in order at: the file {@code <secrets-dir>/<name>/<key>} (the layout of
@@ -17,6 +18,8 @@ import java.util.function.UnaryOperator;
  * Nothing is cached, so a rotated key is used from the next request on. Empty values count as absent.
  */
 public final class SecretResolver {
+
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^A-Z0-9]");
 
     private final Path secretsDir;
     private final UnaryOperator<String> environment;
@@ -50,7 +53,8 @@ public final class SecretResolver {
 
     /** {@code <name>_<key>} upper-cased, with every character other than a letter or digit as {@code _}. */
     public static String environmentVariable(SecretKeyRef ref) {
-        return (ref.getName() + "_" + ref.getKey()).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return NOT_LETTER_OR_DIGIT.matcher((ref.getName() + "_" + ref.getKey()).toUpperCase(Locale.ROOT))
+                .replaceAll("_");
     }
 
     private Optional<String> fromFile(SecretKeyRef ref) {
