@@ -137,8 +137,10 @@ class RuntimeFaultsTest extends RuntimeTestBase {
 
     @Test
     void keepAliveCommentsAreNotSilence() {
-        UPSTREAM.enqueue(Reply.keepAliveCommentsFor(Duration.ofSeconds(3), Duration.ofMillis(500), "thought ", "long"));
-        assertThat(SseEvents.answer(ask("once"))).isEqualTo("thought long");
+        // fake-once allows 500 ms of silence: three times that in comments, one every 100 ms
+        UPSTREAM.enqueue(Reply.keepAliveCommentsFor(Duration.ofMillis(1500), Duration.ofMillis(100), "thought ", "long"));
+        List<SseEvents.Event> events = ask("once");
+        assertThat(SseEvents.answer(events)).as(events.toString()).isEqualTo("thought long");
     }
 
     @Test
