@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiPredicate;
@@ -24,26 +25,24 @@ public final class GroupWriter {
 
     private static final Logger log = LoggerFactory.getLogger(GroupWriter.class);
 
+    private static final BiPredicate<ConfigMap, ConfigMap> SAME_CONFIG_MAP = (current, wanted) ->
+            Objects.equals(current.getData(), wanted.getData()) && Objects.equals(
+                    current.getMetadata().getOwnerReferences(), wanted.getMetadata().getOwnerReferences());
+
     private final KubernetesClient client;
 
     public GroupWriter(KubernetesClient client) {
         this.client = client;
     }
 
-    private static final BiPredicate<ConfigMap, ConfigMap> SAME_CONFIG_MAP = (current, wanted) ->
-            Objects.equals(current.getData(), wanted.getData())
-                    && Objects.equals(current.getMetadata().getOwnerReferences(), wanted.getMetadata().getOwnerReferences());
-
     /** Makes the ConfigMap match; returns the one now stored. */
     public ConfigMap apply(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
         return write(desired, cache, SAME_CONFIG_MAP);
     }
 
-    /** Whether the stored ConfigMap already matches, so {@link #apply} would not write. */
-    public boolean isCurrent(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
-        return cache.get(ResourceID.fromResource(desired))
-                .filter(current -> SAME_CONFIG_MAP.test(current, desired) && labelsMatch(current, desired))
-                .isPresent();
+    /** The stored ConfigMap if it already matches, so that {@link #apply} would not write. */
+    public Optional<ConfigMap> matching(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
+        return cache.get(ResourceID.fromResource(desired)).filter(current -> same(current, desired, SAME_CONFIG_MAP));
     }
 
     /** Makes a Deployment or Service match, comparing the hash of its desired spec. */
@@ -52,7 +51,8 @@ public final class GroupWriter {
                 Objects.equals(GroupWorkload.hashOf(current), GroupWorkload.hashOf(wanted)));
     }
 
-    private <R extends HasMetadata> R write(R desired, InformerEventSource<R, ?> cache, BiPredicate<R, R> same) {
+    private <R extends HasMetadata> R write(R desired, InformerEventSource<R, ?> cache,
+                                            BiPredicate<R, R> sameContent) {
         ResourceID id = ResourceID.fromResource(desired);
         String name = desired.getKind() + " " + id.getNamespace().orElse("") + "/" + id.getName();
         Optional<R> actual = cache.get(id);
@@ -63,7 +63,7 @@ public final class GroupWriter {
             return created;
         }
         R current = actual.get();
-        if (same.test(current, desired) && labelsMatch(current, desired)) {
+        if (same(current, desired, sameContent)) {
             return current;
         }
         log.info("updating {}", name);
@@ -78,9 +78,10 @@ public final class GroupWriter {
         return updated;
     }
 
-    private static boolean labelsMatch(HasMetadata current, HasMetadata desired) {
-        return current.getMetadata().getLabels() != null
-                && current.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
+    private static <R extends HasMetadata> boolean same(R current, R desired, BiPredicate<R, R> sameContent) {
+        Map<String, String> labels = current.getMetadata().getLabels();
+        return sameContent.test(current, desired) && labels != null
+                && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
     }
 
     public void delete(RuntimeGroup group) {

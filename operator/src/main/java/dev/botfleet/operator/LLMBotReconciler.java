@@ -180,14 +180,16 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
             Optional<BotRuntimeSpec> overrides = botRuntimes.get(new ResourceID(group.name(), group.namespace()))
                     .map(BotRuntime::getSpec);
             ConfigMap desiredConfigMap = GroupWorkload.configMap(group, config, servedBots);
-            if (!writer.isCurrent(desiredConfigMap, configMaps)) {
+            Optional<ConfigMap> stored = writer.matching(desiredConfigMap, configMaps);
+            if (stored.isEmpty()) {
                 Optional<Duration> wait = pacer.wait(group.key());
                 if (wait.isPresent()) {
                     return GroupState.deferred(wait.get());
                 }
                 pacer.wrote(group.key());
+                stored = Optional.of(writer.apply(desiredConfigMap, configMaps));
             }
-            ConfigMap configMap = writer.apply(desiredConfigMap, configMaps);
+            ConfigMap configMap = stored.get();
             writer.applyByHash(GroupWorkload.deployment(group,
                     GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides),
                     deployments);
