@@ -1,6 +1,7 @@
 package dev.botfleet.runtime.bench;
 
 import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -32,10 +33,7 @@ final class BenchClient implements AutoCloseable {
     Mono<Stream> stream(String url, String body) {
         return Mono.defer(() -> {
             Tally tally = new Tally(System.nanoTime());
-            return http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
-                    .response((response, content) -> response.status().code() == 200
-                            ? content.asString()
-                            : Mono.error(new IllegalStateException("HTTP " + response.status().code())))
+            return post(url, body)
                     .doOnNext(tally::add)
                     .then(Mono.fromSupplier(tally::result));
         });
@@ -48,10 +46,7 @@ final class BenchClient implements AutoCloseable {
     Mono<Double> firstToken(String url, String body, reactor.core.Disposable.Composite holder) {
         return Mono.create(sink -> {
             Tally tally = new Tally(System.nanoTime());
-            holder.add(http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
-                    .response((response, content) -> response.status().code() == 200
-                            ? content.asString()
-                            : Mono.error(new IllegalStateException("HTTP " + response.status().code())))
+            holder.add(post(url, body)
                     .subscribe(text -> {
                         tally.add(text);
                         if (tally.tokens > 0) {
@@ -59,6 +54,14 @@ final class BenchClient implements AutoCloseable {
                         }
                     }, sink::error, () -> sink.error(new IllegalStateException("ended before the first token"))));
         });
+    }
+
+    /** The response body as it arrives; an error unless the status is 200. */
+    private Flux<String> post(String url, String body) {
+        return http.post().uri(url).send(ByteBufFlux.fromString(Mono.just(body)))
+                .response((response, content) -> response.status().code() == 200
+                        ? content.asString()
+                        : Mono.error(new IllegalStateException("HTTP " + response.status().code())));
     }
 
     @Override

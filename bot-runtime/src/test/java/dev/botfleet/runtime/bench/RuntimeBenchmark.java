@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -41,6 +42,8 @@ class RuntimeBenchmark {
     private static final Map<String, String> BENCH_BOTS = Map.of("burst", BURST, "steady", STEADY, "long", LONG,
             "many", MANY, "hold", HOLD, "paced-10ms", PACED_10MS, "paced-20ms", PACED_20MS);
 
+    private static final String QUERY = PoeClient.query("hi").toString();
+
     private final BenchClient client = new BenchClient();
     private UpstreamProcess upstream;
 
@@ -51,16 +54,18 @@ class RuntimeBenchmark {
                 + "runtime with %s)%n", Runtime.getRuntime().availableProcessors(), HEAP);
         try (UpstreamProcess started = new UpstreamProcess(); client) {
             upstream = started;
-            try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
-                warmUp(runtime);
-                if (section("burst")) {
-                    burstLatency(runtime);
-                }
-                if (section("steady")) {
-                    steadyLatency(runtime);
-                }
-                if (section("throughput")) {
-                    throughput(runtime);
+            if (section("burst") || section("steady") || section("throughput")) {
+                try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
+                    warmUp(runtime);
+                    if (section("burst")) {
+                        burstLatency(runtime);
+                    }
+                    if (section("steady")) {
+                        steadyLatency(runtime);
+                    }
+                    if (section("throughput")) {
+                        throughput(runtime);
+                    }
                 }
             }
             if (section("streams")) {
@@ -156,7 +161,7 @@ class RuntimeBenchmark {
                     .map(Stream::tokens).reduce(0L, Long::sum).block();
             rounds.add(tokens / ((System.nanoTime() - start) / 1e9));
         }
-        return rounds.stream().sorted().toList().get(2);
+        return median(rounds);
     }
 
     /** A fresh runtime holds more and more streams; RSS is read after a full collection. */
@@ -168,14 +173,15 @@ class RuntimeBenchmark {
         try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
             warmUp(runtime);
             printOpenStreamsRow(runtime, 0, new Sample());
-            for (int streams : List.of(1_000, 2_500, 5_000, MAX_OPEN_STREAMS)) {
+            List<Integer> steps = new ArrayList<>(IntStream.of(1_000, 2_500, 5_000)
+                    .filter(step -> step < MAX_OPEN_STREAMS).boxed().toList());
+            steps.add(MAX_OPEN_STREAMS);
+            for (int streams : steps) {
                 Disposable.Composite held = Disposables.composite();
                 try {
                     Sample opened = new Sample();
-                    opened.add(Flux.range(0, streams).flatMap(i -> client
-                            .firstToken(runtime.botUrl("hold"), PoeClient.query("hi").toString(), held)
-                            .timeout(Duration.ofMinutes(2)).map(Optional::of)
-                            .onErrorResume(e -> Mono.just(Optional.empty())), 1_000));
+                    opened.add(Flux.range(0, streams).flatMap(i -> attempt(() -> client
+                            .firstToken(runtime.botUrl("hold"), QUERY, held).timeout(Duration.ofMinutes(2))), 1_000));
                     printOpenStreamsRow(runtime, streams, opened);
                 } finally {
                     held.dispose();
@@ -234,13 +240,13 @@ class RuntimeBenchmark {
 
     private static void printStartupRow(String layout, Path manifests, List<String> options, Path jar)
             throws Exception {
-        List<Long> times = new ArrayList<>();
+        List<Double> times = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             try (RuntimeProcess runtime = RuntimeProcess.start(manifests, options, List.of("-jar", jar.toString()))) {
-                times.add(runtime.startupMillis());
+                times.add((double) runtime.startupMillis());
             }
         }
-        System.out.printf("| %s | %d |%n", layout, times.stream().sorted().toList().get(2));
+        System.out.printf("| %s | %.0f |%n", layout, median(times));
     }
 
     private static void run(List<String> javaArguments) throws Exception {
@@ -259,11 +265,17 @@ class RuntimeBenchmark {
     }
 
     private Mono<Stream> relayed(RuntimeProcess runtime, String bot) {
-        return client.stream(runtime.botUrl(bot), PoeClient.query("hi").toString());
+        return client.stream(runtime.botUrl(bot), QUERY);
     }
 
-    private static Mono<Optional<Stream>> attempt(Supplier<Mono<Stream>> one) {
+    /** The result, or empty if it failed: failures are counted, not thrown. */
+    private static <T> Mono<Optional<T>> attempt(Supplier<Mono<T>> one) {
         return Mono.defer(one).map(Optional::of).onErrorResume(e -> Mono.just(Optional.empty()));
+    }
+
+    /** The middle value of an odd number of values. */
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
     }
 
     private static void printLatencyRow(String label, Sample direct, Sample relayed, String... more) {

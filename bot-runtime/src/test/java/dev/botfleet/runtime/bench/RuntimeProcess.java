@@ -47,17 +47,23 @@ final class RuntimeProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the runtime exited with " + process.exitValue());
             }
-            try {
-                if (PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    runtime = new RuntimeProcess(process, port, (System.nanoTime() - start) / 1_000_000);
-                }
-            } catch (IOException notYet) {
+            if (ready(port)) {
+                runtime = new RuntimeProcess(process, port, (System.nanoTime() - start) / 1_000_000);
+            } else {
                 Thread.sleep(10);
             }
         }
         return runtime;
+    }
+
+    private static boolean ready(int port) throws InterruptedException {
+        try {
+            return PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (IOException notListeningYet) {
+            return false;
+        }
     }
 
     /** Starts the jar with {@code jvmOptions} and those in {@code -Dbench.runtimeJvmOptions}, such as a JFR recording. */
