@@ -38,12 +38,17 @@ class ManifestValidationTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> everyGoodManifestIsAccepted() throws IOException {
+        List<JsonNode> documents = corpus("/good-manifests.yaml");
+        assertThat(documents).as("good manifests in the table").hasSizeGreaterThanOrEqualTo(7);
+        return documents.stream().map(document -> DynamicTest.dynamicTest(document.at("/metadata/name").asText(),
+                () -> assertThat(validator.validate(document)).isEmpty()));
+    }
+
+    @TestFactory
     Stream<DynamicTest> everyBadManifestIsRefusedNamingItsField() throws IOException {
-        List<JsonNode> documents;
-        try (InputStream in = getClass().getResourceAsStream("/bad-manifests.yaml")) {
-            documents = Manifests.read(in);
-        }
-        assertThat(documents).as("bad manifests in the table").hasSizeGreaterThanOrEqualTo(15);
+        List<JsonNode> documents = corpus("/bad-manifests.yaml");
+        assertThat(documents).as("bad manifests in the table").hasSizeGreaterThanOrEqualTo(30);
         return documents.stream().map(document -> {
             String name = document.at("/metadata/name").asText();
             String field = document.at("/metadata/annotations").path(EXPECTED_FIELD).asText();
@@ -116,6 +121,12 @@ class ManifestValidationTest {
                 """);
         assertThat(validator.handles(secret)).isFalse();
         assertThat(validator.validate(secret)).isEmpty();
+    }
+
+    private List<JsonNode> corpus(String resource) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
+            return Manifests.read(in);
+        }
     }
 
     private static JsonNode yaml(String text) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks botfleet manifests offline against the generated CRDs the way the API server does: the OpenAPI schema
@@ -97,6 +98,8 @@ public final class ManifestValidator {
         return List.of();
     }
 
+    private static final Pattern ARRAY_INDEX = Pattern.compile("\\d+");
+
     private static Violation violation(Error error) {
         String location = field(error.getInstanceLocation().toString());
         if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
@@ -111,12 +114,23 @@ public final class ManifestValidator {
         return new Violation(location.isEmpty() ? "<root>" : location, message);
     }
 
-    /** {@code $.spec.fallbacks[0].model} or {@code /spec/...} as {@code spec.fallbacks[0].model}. */
+    /**
+     * {@code $.spec.fallbacks[0].model} or {@code /spec/fallbacks/0/model} as the API server names the field:
+     * {@code spec.fallbacks[0].model}.
+     */
     private static String field(String location) {
         if (location.startsWith("$")) {
             return location.replaceFirst("^\\$\\.?", "");
         }
-        return location.replaceFirst("^/", "").replace('/', '.');
+        StringBuilder field = new StringBuilder();
+        for (String segment : location.replaceFirst("^/", "").split("/", -1)) {
+            if (ARRAY_INDEX.matcher(segment).matches()) {
+                field.append('[').append(segment).append(']');
+            } else if (!segment.isEmpty()) {
+                field.append(field.isEmpty() ? "" : ".").append(segment.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+        return field.toString();
     }
 
     private static void unknownFields(JsonNode schema, JsonNode value, String path, List<Violation> violations) {
