@@ -2,6 +2,7 @@ package dev.botfleet.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.testing.FakeOpenAiServer;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -80,7 +81,7 @@ class BotBehaviourTest extends RuntimeTestBase {
     @Test
     void metricsCountQueriesByOutcomeAndNeverCarrySecrets() {
         poe.ask("open", "hi");
-        UPSTREAM.enqueue(dev.botfleet.runtime.fake.FakeOpenAiServer.Reply.status(401));
+        UPSTREAM.enqueue(FakeOpenAiServer.Reply.status(401));
         poe.ask("open", "hi");
 
         String metrics = poe.get("/actuator/prometheus").body();

@@ -2,8 +2,8 @@ package dev.botfleet.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.botfleet.runtime.fake.FakeOpenAiServer;
-import dev.botfleet.runtime.fake.FakeOpenAiServer.Reply;
+import dev.botfleet.testing.FakeOpenAiServer;
+import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

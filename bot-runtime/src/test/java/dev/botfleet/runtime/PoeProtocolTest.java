@@ -3,7 +3,7 @@ package dev.botfleet.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.botfleet.runtime.fake.FakeOpenAiServer;
+import dev.botfleet.testing.FakeOpenAiServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;

@@ -1,6 +1,6 @@
 package dev.botfleet.runtime;
 
-import dev.botfleet.runtime.fake.FakeOpenAiServer.Reply;
+import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import dev.botfleet.runtime.fake.RawUpstreams;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package dev.botfleet.runtime;
 
-import dev.botfleet.runtime.fake.FakeOpenAiServer;
+import dev.botfleet.testing.FakeOpenAiServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -1,6 +1,6 @@
 package dev.botfleet.runtime;
 
-import dev.botfleet.runtime.fake.FakeOpenAiServer.Reply;
+import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;

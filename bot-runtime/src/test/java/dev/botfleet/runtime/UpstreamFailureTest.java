@@ -1,7 +1,7 @@
 package dev.botfleet.runtime;
 
-import dev.botfleet.runtime.fake.FakeOpenAiServer;
-import dev.botfleet.runtime.fake.FakeOpenAiServer.Reply;
+import dev.botfleet.testing.FakeOpenAiServer;
+import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

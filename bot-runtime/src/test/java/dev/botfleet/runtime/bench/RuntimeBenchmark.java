@@ -1,5 +1,7 @@
 package dev.botfleet.runtime.bench;
 
+import dev.botfleet.testing.RuntimeProcess;
+
 import dev.botfleet.runtime.PoeClient;
 import dev.botfleet.runtime.bench.BenchClient.Stream;
 import org.junit.jupiter.api.Test;

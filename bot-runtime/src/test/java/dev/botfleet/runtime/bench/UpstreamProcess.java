@@ -1,5 +1,7 @@
 package dev.botfleet.runtime.bench;
 
+import dev.botfleet.testing.RuntimeProcess;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

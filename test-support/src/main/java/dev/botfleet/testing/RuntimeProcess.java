@@ -1,4 +1,4 @@
-package dev.botfleet.runtime.bench;
+package dev.botfleet.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,24 +12,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged runtime ({@code target/bot-runtime.jar}) started as a process of its own, as in production. */
-final class RuntimeProcess implements AutoCloseable {
+/** The packaged runtime ({@code bot-runtime/target/bot-runtime.jar}) started as a process of its own, as in production. */
+public final class RuntimeProcess implements AutoCloseable {
 
-    static final Path JAR = Path.of("target/bot-runtime.jar");
+    /** The jar, seen from the bot-runtime module's directory. */
+    public static final Path JAR = Path.of("target/bot-runtime.jar");
     private static final HttpClient PROBE = HttpClient.newHttpClient();
 
     private final Process process;
     private final int port;
     private final long startupMillis;
+    private final Path log;
 
-    private RuntimeProcess(Process process, int port, long startupMillis) {
+    private RuntimeProcess(Process process, int port, long startupMillis, Path log) {
         this.process = process;
         this.port = port;
         this.startupMillis = startupMillis;
+        this.log = log;
     }
 
     /** Starts the runtime on {@code manifests} and returns once it reports readiness. */
-    static RuntimeProcess start(Path manifests, List<String> jvmOptions, List<String> launch) throws Exception {
+    public static RuntimeProcess start(Path manifests, List<String> jvmOptions, List<String> launch)
+            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -40,15 +44,15 @@ final class RuntimeProcess implements AutoCloseable {
         command.addAll(launch);
         command.addAll(List.of("--manifests=" + manifests, "--server.port=" + port));
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile("bench-runtime", ".log").toFile()).start();
+        Path log = Files.createTempFile("bot-runtime", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RuntimeProcess runtime = null;
         while (runtime == null) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the runtime exited with " + process.exitValue());
+                throw new IllegalStateException("the runtime exited with " + process.exitValue() + "; log: " + log);
             }
             if (ready(port)) {
-                runtime = new RuntimeProcess(process, port, (System.nanoTime() - start) / 1_000_000);
+                runtime = new RuntimeProcess(process, port, (System.nanoTime() - start) / 1_000_000, log);
             } else {
                 Thread.sleep(10);
             }
@@ -67,7 +71,7 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     /** Starts the jar with {@code jvmOptions} and those in {@code -Dbench.runtimeJvmOptions}, such as a JFR recording. */
-    static RuntimeProcess startJar(Path manifests, String... jvmOptions) throws Exception {
+    public static RuntimeProcess startJar(Path manifests, String... jvmOptions) throws Exception {
         List<String> options = new ArrayList<>(List.of(jvmOptions));
         String extra = System.getProperty("bench.runtimeJvmOptions", "").strip();
         if (!extra.isEmpty()) {
@@ -77,27 +81,27 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     /** The {@code java} launcher of the JVM running the benchmark. */
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    String botUrl(String bot) {
+    public String botUrl(String bot) {
         return "http://127.0.0.1:" + port + "/bots/" + bot;
     }
 
-    long startupMillis() {
+    public long startupMillis() {
         return startupMillis;
     }
 
     /** Resident set size in MiB. */
-    double rssMiB() throws IOException {
+    public double rssMiB() throws IOException {
         String line = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
                 .filter(l -> l.startsWith("VmRSS:")).findFirst().orElseThrow();
         return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
     }
 
     /** Heap in use after a full collection, in MiB. */
-    double heapAfterGcMiB() throws Exception {
+    public double heapAfterGcMiB() throws Exception {
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(process.pid()), "GC.run").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor();
@@ -110,14 +114,19 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     /** CPU time the runtime has used so far, user and system, in ms. */
-    double cpuMillis() {
+    public double cpuMillis() {
         return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e6;
     }
 
-    long threads() throws IOException {
+    public long threads() throws IOException {
         try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
             return tasks.count();
         }
+    }
+
+    /** The runtime's console output, for a failing test's message. */
+    public Path log() {
+        return log;
     }
 
     @Override
@@ -126,7 +135,7 @@ final class RuntimeProcess implements AutoCloseable {
     }
 
     /** Asks {@code process} to end and kills it if it has not within 30 s. */
-    static void stop(Process process) throws InterruptedException {
+    public static void stop(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();

@@ -1,4 +1,4 @@
-package dev.botfleet.runtime.fake;
+package dev.botfleet.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

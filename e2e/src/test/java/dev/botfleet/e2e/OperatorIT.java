@@ -1,0 +1,207 @@
+package dev.botfleet.e2e;
+
+import dev.botfleet.api.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator as the chart installs it, on the real API server with the real controller manager, scheduler and
+ * kwok: bots become Ready through Deployments that become Available, failures show on status and as Events, and
+ * deletion is carried out by the real garbage collector.
+ */
+@Order(3)
+class OperatorIT {
+
+    private static final String OPENAI_KEY = "sk-e2e-value-that-must-never-be-copied";
+
+    private static ControlPlane cluster;
+    private static KubernetesClient client;
+    private static OperatorProcess operator;
+
+    @BeforeAll
+    static void startOperator() {
+        Release release = Release.clusterWide();
+        cluster = ControlPlane.get();
+        client = cluster.admin();
+        operator = release.startOperator("flow");
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        operator.close();
+    }
+
+    private static void apply(String namespace, String yaml) {
+        cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(yaml).run().orFail();
+    }
+
+    private static String providerAndSecret() {
+        return """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: openai}
+                stringData: {api-key: %s}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: openai}
+                spec:
+                  baseUrl: https://api.openai.com/v1
+                  apiKeySecretRef: {name: openai, key: api-key}
+                  defaultModel: gpt-4o-mini
+                  models: [gpt-4o-mini, gpt-4o]
+                """.formatted(OPENAI_KEY);
+    }
+
+    @Test
+    void botsBecomeReadyThroughAvailableDeploymentsOfTheirGroups() {
+        String namespace = Namespaces.create(client, "flow");
+        apply(namespace, providerAndSecret() + """
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: assistant}
+                spec: {providerRef: {name: openai}, systemPrompt: Be brief.}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: translator}
+                spec: {providerRef: {name: openai}, model: gpt-4o}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: smoke}
+                spec: {handler: echo, runtime: tools}
+                """);
+
+        for (String bot : List.of("assistant", "translator", "smoke")) {
+            cluster.kubectl("wait", "-n", namespace, "--for=condition=Ready", "llmbot/" + bot, "--timeout=120s")
+                    .withTimeout(Duration.ofMinutes(3)).run().orFail();
+        }
+
+        ConfigMap config = client.configMaps().inNamespace(namespace).withName("botfleet-default").require();
+        assertThat(config.getData().get("bots.yaml")).contains("name: assistant", "name: translator",
+                "Be brief.", "name: openai").doesNotContain(OPENAI_KEY, "smoke");
+        assertThat(config.getMetadata().getOwnerReferences()).extracting(o -> o.getName())
+                .containsExactlyInAnyOrder("assistant", "translator");
+        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName("botfleet-default")
+                .require();
+        assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(volume -> assertThat(volume.getSecret() == null ? null
+                        : volume.getSecret().getSecretName()).isEqualTo("openai"));
+        assertThat(client.pods().inNamespace(namespace).withLabel("botfleet.dev/runtime", "default").list()
+                .getItems()).singleElement().satisfies(pod -> {
+                    assertThat(pod.getSpec().getNodeName()).isEqualTo("kwok-node-0");
+                    assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+                });
+        assertThat(client.services().inNamespace(namespace).withName("botfleet-tools").get()).isNotNull();
+        assertThat(Bots.ready(client, namespace, "assistant").orElseThrow().getMessage())
+                .contains("http://botfleet-default." + namespace + ".svc");
+    }
+
+    @Test
+    void failuresShowOnStatusAndAsEvents() {
+        String namespace = Namespaces.create(client, "reasons");
+        apply(namespace, providerAndSecret() + """
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: no-provider}
+                spec: {providerRef: {name: missing}}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: wrong-model}
+                spec: {providerRef: {name: openai}, model: gpt-3}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: no-key}
+                spec: {providerRef: {name: openai}, accessKeySecretRef: {name: poe-no-key, key: access-key}}
+                """);
+
+        Condition provider = Bots.awaitReason(client, namespace, "no-provider", "ProviderNotFound");
+        Condition model = Bots.awaitReason(client, namespace, "wrong-model", "ModelNotAllowed");
+        Condition key = Bots.awaitReason(client, namespace, "no-key", "AccessKeyNotFound");
+
+        assertThat(provider.getMessage()).contains("LLMProvider 'missing' does not exist");
+        assertThat(model.getMessage()).contains("model 'gpt-3' is not in spec.models");
+        assertThat(key.getMessage()).contains("Secret 'poe-no-key'");
+        String events = cluster.kubectl("get", "events", "-n", namespace).run().orFail().out();
+        assertThat(events).contains("ProviderNotFound", "ModelNotAllowed", "AccessKeyNotFound",
+                "llmbot/no-provider");
+        List<Event> warnings = client.v1().events().inNamespace(namespace).list().getItems();
+        assertThat(warnings).allSatisfy(event -> assertThat(event.getMessage()).doesNotContain(OPENAI_KEY));
+
+        apply(namespace, """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: poe-no-key, labels: {botfleet.dev/watch: "true"}}
+                stringData: {access-key: poe-key}
+                """);
+        Bots.awaitReason(client, namespace, "no-key", "Ready");
+    }
+
+    @Test
+    void deletedBotsTakeTheirGroupWithThemThroughTheGarbageCollector() {
+        String namespace = Namespaces.create(client, "gc");
+        apply(namespace, """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: one}
+                spec: {handler: echo}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: two}
+                spec: {handler: echo}
+                """);
+        Bots.awaitReason(client, namespace, "one", "Ready");
+        Bots.awaitReason(client, namespace, "two", "Ready");
+
+        cluster.kubectl("delete", "-n", namespace, "llmbot/one", "--wait=true").run().orFail();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.configMaps()
+                .inNamespace(namespace).withName("botfleet-default").require().getData().get("bots.yaml"))
+                .doesNotContain("name: one").contains("name: two"));
+
+        cluster.kubectl("delete", "-n", namespace, "llmbot/two", "--wait=true").run().orFail();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(client.configMaps().inNamespace(namespace).withName("botfleet-default").get()).isNull();
+            assertThat(client.apps().deployments().inNamespace(namespace).list().getItems()).isEmpty();
+            assertThat(client.apps().replicaSets().inNamespace(namespace).list().getItems()).isEmpty();
+            assertThat(client.services().inNamespace(namespace).list().getItems()).isEmpty();
+            assertThat(client.pods().inNamespace(namespace).list().getItems()).isEmpty();
+        });
+    }
+
+    @Test
+    void aNamespaceWithBotsFinishesDeleting() {
+        String namespace = Namespaces.create(client, "doomed");
+        apply(namespace, providerAndSecret() + """
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: doomed}
+                spec: {providerRef: {name: openai}}
+                """);
+        Bots.awaitReason(client, namespace, "doomed", "Ready");
+
+        cluster.kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=90s")
+                .withTimeout(Duration.ofMinutes(2)).run().orFail();
+
+        assertThat(client.namespaces().withName(namespace).get()).isNull();
+    }
+}
