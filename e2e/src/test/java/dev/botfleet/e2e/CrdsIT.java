@@ -84,15 +84,14 @@ class CrdsIT {
         assertThat(bots.get(0).split("\\s+")).containsExactly("NAME", "AGE", "MODEL", "PROVIDER", "RUNTIME",
                 "READY");
         assertThat(bots.get(1).split("\\s+")).startsWith("helper").contains("qwen2", "local", "team");
-        assertThat(providers.get(0).split("\\s+")).containsExactly("NAME", "BASE", "URL", "DEFAULT", "MODEL",
-                "READY", "AGE");
+        assertThat(providers.get(0).split("\\s+")).containsExactly("NAME", "AGE", "BASE", "URL", "DEFAULT",
+                "MODEL", "READY");
         assertThat(providers.get(1)).contains("http://127.0.0.1:9/v1", "llama3");
         assertThat(String.join("\n", both)).contains("llmprovider.botfleet.dev/local", "llmbot.botfleet.dev/helper");
     }
 
     @Test
     void everyExampleIsAcceptedByTheApiServer() throws IOException {
-        String namespace = Namespaces.create(cluster.admin(), "examples");
         List<Path> examples;
         try (Stream<Path> files = Files.walk(ControlPlane.REPO.resolve("examples"))) {
             examples = files.filter(file -> file.toString().endsWith(".yaml"))
@@ -100,8 +99,19 @@ class CrdsIT {
         }
         assertThat(examples).hasSizeGreaterThanOrEqualTo(10);
         for (Path example : examples) {
-            cluster.kubectl("apply", "--dry-run=server", "-n", namespace, "-f", example.toString()).run().orFail();
+            for (String namespace : namespacesNamedIn(example)) {
+                if (cluster.admin().namespaces().withName(namespace).get() == null) {
+                    cluster.kubectl("create", "namespace", namespace).run().orFail();
+                }
+            }
+            cluster.kubectl("apply", "--dry-run=server", "-f", example.toString()).run().orFail();
         }
+    }
+
+    private static List<String> namespacesNamedIn(Path manifest) throws IOException {
+        return Files.readAllLines(manifest).stream().map(String::strip)
+                .filter(line -> line.startsWith("namespace:"))
+                .map(line -> line.substring("namespace:".length()).strip()).distinct().toList();
     }
 
     /**

@@ -133,7 +133,7 @@ class ChartTest {
         assertThat(leases.getMetadata().getNamespace()).isEqualTo("botfleet-system");
         assertThat(leases.getRules()).singleElement().satisfies(rule -> {
             assertThat(rule.getResources()).containsExactly("leases");
-            assertThat(rule.getVerbs()).containsExactly("get", "create", "update");
+            assertThat(rule.getVerbs()).containsExactly("get", "create", "update", "patch");
         });
     }
 

@@ -14,11 +14,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -119,28 +121,67 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     @Override
     public UpdateControl<LLMBot> reconcile(LLMBot bot, Context<LLMBot> context) {
         RuntimeGroup group = RuntimeGroup.of(bot);
-        GroupState state = syncGroup(group, context.getPrimaryCache(), null);
+        Optional<GroupState> synced = syncUnlessNamespaceTerminating(group, context.getPrimaryCache(), null);
+        if (synced.isEmpty()) {
+            return UpdateControl.noUpdate();
+        }
+        GroupState state = synced.get();
         if (state.writeDeferredFor() != null) {
             return UpdateControl.<LLMBot>noUpdate().rescheduleAfter(state.writeDeferredFor());
         }
         Condition ready = readiness(bot, group, state);
-        LLMBotStatus status = new LLMBotStatus();
-        status.setObservedGeneration(bot.getMetadata().getGeneration());
-        status.setConditions(Conditions.only(ready));
-        status.setRuntime(group.name());
-        status.setEndpoint(group.endpoint(bot.getMetadata().getName()));
-        UpdateControl<LLMBot> control = StatusWrites.update(bot, status, ready, events, context);
+        UpdateControl<LLMBot> control = StatusWrites.update(bot, status(bot, group, ready), ready, events, context);
         // The access key Secret may carry no watch label, and then sends no events: look again later.
         return "AccessKeyNotFound".equals(ready.getReason())
                 ? control.rescheduleAfter(settings.recheckInterval()) : control;
     }
 
+    /**
+     * A reconcile that failed (the API server refused a write: RBAC, a quota, an admission policy) shows on the
+     * bot's status and as an Event, not only in the operator's log; the reconcile is retried with back-off.
+     */
+    @Override
+    public ErrorStatusUpdateControl<LLMBot> updateErrorStatus(LLMBot bot, Context<LLMBot> context, Exception e) {
+        RuntimeGroup group = RuntimeGroup.of(bot);
+        String reason = ApiErrors.refused(e) ? "WriteRefused" : "ReconcileFailed";
+        Condition failed = failing(reason, "runtime group '" + group.name() + "' could not be brought up to date: "
+                + ApiErrors.message(e) + " (retrying)", bot);
+        StatusWrites.update(bot, status(bot, group, failed), failed, events, context);
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    private static LLMBotStatus status(LLMBot bot, RuntimeGroup group, Condition ready) {
+        LLMBotStatus status = new LLMBotStatus();
+        status.setObservedGeneration(bot.getMetadata().getGeneration());
+        status.setConditions(Conditions.only(ready));
+        status.setRuntime(group.name());
+        status.setEndpoint(group.endpoint(bot.getMetadata().getName()));
+        return status;
+    }
+
     @Override
     public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
-        GroupState state = syncGroup(RuntimeGroup.of(bot), context.getPrimaryCache(), bot.getMetadata().getName());
-        return state.writeDeferredFor() != null
-                ? DeleteControl.noFinalizerRemoval().rescheduleAfter(state.writeDeferredFor())
+        Optional<GroupState> state = syncUnlessNamespaceTerminating(RuntimeGroup.of(bot), context.getPrimaryCache(),
+                bot.getMetadata().getName());
+        return state.isPresent() && state.get().writeDeferredFor() != null
+                ? DeleteControl.noFinalizerRemoval().rescheduleAfter(state.get().writeDeferredFor())
                 : DeleteControl.defaultDelete();
+    }
+
+    /**
+     * The group brought in line, or nothing when its namespace is being deleted: the namespace controller removes
+     * the group's objects before the bots, and the API server refuses to create them again.
+     */
+    private Optional<GroupState> syncUnlessNamespaceTerminating(RuntimeGroup group, IndexedResourceCache<LLMBot> cache,
+                                                                String leaving) {
+        try {
+            return Optional.of(syncGroup(group, cache, leaving));
+        } catch (KubernetesClientException e) {
+            if (ApiErrors.namespaceTerminating(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**
