@@ -7,8 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -19,12 +23,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Loads the manifests at start and polls them for changes. Polling the content (rather than file events) sees
- * every way a file can change, including the {@code ..data} symlink swap Kubernetes uses to update a mounted
- * ConfigMap, and a half-written file is simply refused until it is complete. A valid change replaces the whole
+ * Loads the manifests at start and reloads them when they change. A file event from the manifests' directory
+ * (the {@code ..data} symlink swap Kubernetes uses to update a mounted ConfigMap, an editor saving a file) makes
+ * the runtime look at once; polling the content as well sees every change a file system does not report, and a
+ * half-written file is simply refused until it is complete. A valid change replaces the whole
  * configuration at once; an invalid one leaves the previous configuration serving. The loader is built on the
  * watcher's thread: its CRD validator (schemas and CEL programs) is the runtime's largest start-up cost, and the
  * rest of the runtime can start meanwhile.
@@ -32,6 +38,7 @@ import java.util.function.Supplier;
 public final class ManifestWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManifestWatcher.class);
+    private static final Duration SETTLE = Duration.ofMillis(50);
 
     private final Path path;
     private final Supplier<ManifestLoader> loaderFactory;
@@ -40,6 +47,8 @@ public final class ManifestWatcher implements AutoCloseable {
     private final Counter reloads;
     private final Counter failures;
     private final ScheduledExecutorService poller;
+    private final AtomicBoolean lookPending = new AtomicBoolean();
+    private WatchService fileEvents;
     private byte[] lastFingerprint = new byte[0];
     private Future<?> firstLoad = CompletableFuture.completedFuture(null);
 
@@ -60,10 +69,53 @@ public final class ManifestWatcher implements AutoCloseable {
         });
     }
 
-    /** Starts loading on the watcher's thread, then checks for changes every {@code interval}. */
+    /**
+     * Starts loading on the watcher's thread, then looks for changes whenever the file system reports one in the
+     * manifests' directory, and every {@code interval} in any case.
+     */
     public void start(Duration interval) {
         firstLoad = poller.submit(this::poll);
         poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        watchFileEvents(interval);
+    }
+
+    private void watchFileEvents(Duration interval) {
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        try {
+            fileEvents = dir.getFileSystem().newWatchService();
+            dir.register(fileEvents, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.info("no file events from {} ({}); looking for changes every {}", dir, e.getMessage(), interval);
+            return;
+        }
+        Thread relay = new Thread(this::relayFileEvents, "manifest-file-events");
+        relay.setDaemon(true);
+        relay.start();
+    }
+
+    /**
+     * Turns each burst of file events into one look, {@link #SETTLE} after its first event: one ConfigMap update
+     * or one editor save is several events.
+     */
+    private void relayFileEvents() {
+        try {
+            while (true) {
+                WatchKey key = fileEvents.take();
+                key.pollEvents();
+                if (lookPending.compareAndSet(false, true)) {
+                    poller.schedule(() -> {
+                        lookPending.set(false);
+                        poll();
+                    }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                if (!key.reset()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException stopped) {
+            // closed with the watcher
+        }
     }
 
     /** Returns once the first load has been tried, whether the manifests were served or refused. */
@@ -131,5 +183,12 @@ public final class ManifestWatcher implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        if (fileEvents != null) {
+            try {
+                fileEvents.close();
+            } catch (IOException e) {
+                log.debug("closing the file events of {}: {}", path, e.getMessage());
+            }
+        }
     }
 }

@@ -11,8 +11,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
 class ManifestWatcherTest {
@@ -44,6 +47,29 @@ class ManifestWatcherTest {
 
     private ManifestWatcher watcher(Path file) {
         return new ManifestWatcher(file, () -> new ManifestLoader(ManifestValidator.forBotfleetCrds()), live, registry);
+    }
+
+    @Test
+    void aConfigMapStyleSwapIsServedLongBeforeTheNextPoll() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("config"));
+        Files.createDirectory(mount.resolve("..first"));
+        Files.writeString(mount.resolve("..first/bots.yaml"), FLEET);
+        Files.createSymbolicLink(mount.resolve("..data"), Path.of("..first"));
+        Files.createSymbolicLink(mount.resolve("bots.yaml"), Path.of("..data/bots.yaml"));
+        try (ManifestWatcher watcher = watcher(mount)) {
+            watcher.start(Duration.ofHours(1));
+            watcher.awaitFirstLoad();
+            assertThat(live.current().bot("unguarded")).isPresent();
+
+            Files.createDirectory(mount.resolve("..second"));
+            Files.writeString(mount.resolve("..second/bots.yaml"), FLEET.replace("unguarded", "renamed"));
+            Files.createSymbolicLink(mount.resolve("..data_tmp"), Path.of("..second"));
+            long swapped = System.nanoTime();
+            Files.move(mount.resolve("..data_tmp"), mount.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> live.current().bot("renamed").isPresent());
+            assertThat(Duration.ofNanos(System.nanoTime() - swapped)).isLessThan(Duration.ofSeconds(2));
+        }
     }
 
     @Test
