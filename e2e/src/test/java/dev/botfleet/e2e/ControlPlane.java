@@ -1,5 +1,6 @@
 package dev.botfleet.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,6 +23,8 @@ final class ControlPlane {
 
     static final Path REPO = Path.of(System.getProperty("botfleet.repo", "..")).toAbsolutePath().normalize();
     static final Path WORK = Path.of(System.getProperty("botfleet.e2e.dir", "target/e2e")).toAbsolutePath();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ControlPlane instance;
 
@@ -106,11 +110,15 @@ final class ControlPlane {
                 "HELM_DATA_HOME", WORK.resolve("helm/data").toString()));
     }
 
+    /** A kubeconfig holding a ServiceAccount's token, and the id the audit log knows that token by. */
+    record Login(Path kubeconfig, String credentialId) {
+    }
+
     /**
-     * A kubeconfig that authenticates as a ServiceAccount with a token from the TokenRequest API, the way a pod
-     * of that ServiceAccount would.
+     * A kubeconfig that authenticates as a ServiceAccount with a new token from the TokenRequest API, the way a
+     * pod of that ServiceAccount would.
      */
-    Path kubeconfigFor(String namespace, String serviceAccount) {
+    Login loginAs(String namespace, String serviceAccount) {
         String token = kubectl("create", "token", serviceAccount, "-n", namespace, "--duration", "24h").run()
                 .orFail().out().strip();
         try {
@@ -119,7 +127,8 @@ final class ControlPlane {
                     .strip().substring("server:".length()).strip();
             String ca = admin.lines().filter(line -> line.strip().startsWith("certificate-authority:")).findFirst()
                     .orElseThrow().strip().substring("certificate-authority:".length()).strip();
-            Path file = WORK.resolve("kubeconfig-" + namespace + "-" + serviceAccount);
+            String jti = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("jti").asText();
+            Path file = WORK.resolve("kubeconfig-" + serviceAccount + "-" + jti);
             Files.createDirectories(WORK);
             Files.writeString(file, """
                     apiVersion: v1
@@ -129,7 +138,7 @@ final class ControlPlane {
                     contexts: [{name: e2e, context: {cluster: e2e, user: %s, namespace: %s}}]
                     current-context: e2e
                     """.formatted(server, ca, serviceAccount, token, serviceAccount, namespace));
-            return file;
+            return new Login(file, "JTI=" + jti);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,16 +30,18 @@ final class OperatorProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int healthPort;
+    private final String credentialId;
 
-    private OperatorProcess(String name, Process process, Path log, int healthPort) {
+    private OperatorProcess(String name, Process process, Path log, int healthPort, String credentialId) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.healthPort = healthPort;
+        this.credentialId = credentialId;
     }
 
     /** Starts the operator and returns once its /healthz answers. */
-    static OperatorProcess start(String name, Path kubeconfig, Map<String, String> containerEnvironment) {
+    static OperatorProcess start(String name, ControlPlane.Login login, Map<String, String> containerEnvironment) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build it first (./mvnw -B -DskipTests package)");
         }
@@ -52,12 +54,13 @@ final class OperatorProcess implements AutoCloseable {
                     JAR.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                     log.toFile()));
             Map<String, String> environment = new HashMap<>(containerEnvironment);
-            environment.put("KUBECONFIG", kubeconfig.toString());
+            environment.put("KUBECONFIG", login.kubeconfig().toString());
             environment.put("BOTFLEET_HEALTH_PORT", Integer.toString(healthPort));
             environment.remove("JAVA_TOOL_OPTIONS");
             builder.environment().keySet().removeIf(key -> key.startsWith("BOTFLEET_") || key.startsWith("KUBE"));
             builder.environment().putAll(environment);
-            OperatorProcess operator = new OperatorProcess(name, builder.start(), log, healthPort);
+            OperatorProcess operator = new OperatorProcess(name, builder.start(), log, healthPort,
+                    login.credentialId());
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .failFast(() -> !operator.process.isAlive())
                     .until(() -> operator.health("/healthz") == 200);
@@ -80,6 +83,15 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
+    /** The id of this process's token, by which the audit log tells its requests from another replica's. */
+    String credentialId() {
+        return credentialId;
+    }
+
+    String name() {
+        return name;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -98,9 +110,12 @@ final class OperatorProcess implements AutoCloseable {
         waitForExit();
     }
 
-    /** SIGTERM, as Kubernetes stops a pod. */
+    /** SIGTERM, as Kubernetes stops a pod; a thread dump goes to the log first, for a test that failed. */
     @Override
     public void close() {
+        if (process.isAlive()) {
+            Command.of(List.of("kill", "-QUIT", Long.toString(process.pid()))).run();
+        }
         process.destroy();
         waitForExit();
     }

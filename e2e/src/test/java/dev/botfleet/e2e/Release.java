@@ -35,7 +35,7 @@ final class Release {
             ControlPlane cluster = ControlPlane.get();
             Crds.install(cluster);
             clusterWide = install(cluster, "botfleet", "botfleet-system", "leaderElection.enabled=true",
-                    "groupWriteInterval=200ms");
+                    "groupWriteInterval=200ms", "recheckInterval=10s");
         }
         return clusterWide;
     }
@@ -43,21 +43,23 @@ final class Release {
     /** {@code helm install} of the chart with {@code --set} values. */
     static Release install(ControlPlane cluster, String name, String namespace, String... values) {
         Release release = new Release(cluster, name, namespace);
-        release.helm("install", values);
+        release.helm(List.of("install"), values);
         return release;
     }
 
+    /** {@code helm upgrade} keeping the values set so far, changing {@code values}. */
     void upgrade(String... values) {
-        helm("upgrade", values);
+        helm(List.of("upgrade", "--reuse-values"), values);
     }
 
     void uninstall() {
         cluster.helm("uninstall", name, "-n", namespace, "--wait").run().orFail();
     }
 
-    private void helm(String verb, String... values) {
-        List<String> arguments = new ArrayList<>(List.of(verb, name, CHART.toString(), "-n", namespace,
-                "--create-namespace", "--wait", "--timeout", "2m"));
+    private void helm(List<String> verb, String... values) {
+        List<String> arguments = new ArrayList<>(verb);
+        arguments.addAll(List.of(name, CHART.toString(), "-n", namespace, "--create-namespace", "--wait",
+                "--timeout", "2m"));
         for (String value : values) {
             arguments.add("--set");
             arguments.add(value);
@@ -79,17 +81,20 @@ final class Release {
         Deployment deployment = cluster.admin().apps().deployments().inNamespace(namespace).withName(fullname())
                 .require();
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(env -> env.getValueFrom() == null)
                 .collect(Collectors.toMap(EnvVar::getName, env -> env.getValue() == null ? "" : env.getValue()));
     }
 
     /**
      * The operator as the chart runs it: its container's environment, authenticated as the chart's
-     * ServiceAccount. Under kwok the chart's own pod is fake; this process is the one that works.
+     * ServiceAccount, its process name standing in for the pod name. Under kwok the chart's own pod is fake; this
+     * process is the one that works.
      */
     OperatorProcess startOperator(String processName, Map<String, String> extraEnvironment) {
         Map<String, String> environment = new java.util.HashMap<>(operatorEnvironment());
+        environment.put("POD_NAME", processName);
         environment.putAll(extraEnvironment);
-        return OperatorProcess.start(processName, cluster.kubeconfigFor(namespace, fullname()), environment);
+        return OperatorProcess.start(processName, cluster.loginAs(namespace, fullname()), environment);
     }
 
     OperatorProcess startOperator(String processName) {

@@ -3,7 +3,9 @@ package dev.botfleet.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,38 +33,40 @@ public final class OperatorMain {
     }
 
     /**
-     * The operator with both controllers registered. Server-side apply is off for dependents and status: writes
-     * are plain creates, updates and merge patches, the mode the tests run against the API mock.
+     * The operator with its controllers registered. The operator SDK's own patches of the reconciled resources
+     * (adding and removing the finalizer) use server-side apply unless the settings turn it off for an API mock;
+     * the runtime groups' objects are written by {@link GroupWriter}.
      */
     public static Operator create(KubernetesClient client, OperatorSettings settings) {
         Operator operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
+                    .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withCloseClientOnStop(false);
             if (settings.leaderElection()) {
                 overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME,
                         settings.leaseNamespace(), Duration.ofSeconds(15), Duration.ofSeconds(10),
-                        Duration.ofSeconds(2), null, null, settings.exitOnLostLeadership()));
+                        Duration.ofSeconds(2), settings.leaderIdentity(), null, settings.exitOnLostLeadership()));
             }
         });
         SecretKeys secrets = new SecretKeys(client);
         EventRecorder events = new EventRecorder(client);
-        operator.register(new LLMProviderReconciler(secrets, events, settings), configuration -> {
-            if (!settings.namespaces().isEmpty()) {
-                configuration.settingNamespaces(settings.namespaces());
-            }
-        });
-        operator.register(new LLMBotReconciler(new GroupWriter(client), secrets, events, settings), configuration -> {
-            if (!settings.namespaces().isEmpty()) {
-                configuration.settingNamespaces(settings.namespaces());
-            }
-        });
-        operator.register(new BotRuntimeReconciler(events), configuration -> {
-            if (!settings.namespaces().isEmpty()) {
-                configuration.settingNamespaces(settings.namespaces());
-            }
-        });
+        operator.register(new LLMProviderReconciler(secrets, events, settings), c -> configure(c, settings));
+        operator.register(new LLMBotReconciler(new GroupWriter(client), secrets, events, settings),
+                c -> configure(c, settings));
+        operator.register(new BotRuntimeReconciler(events), c -> configure(c, settings));
         return operator;
+    }
+
+    /**
+     * Watched namespaces, and retries that never give up: a refusal fixed later (a permission granted, a quota
+     * raised) is noticed within the recheck interval, without waiting for the resource to change.
+     */
+    private static void configure(ControllerConfigurationOverrider<?> configuration, OperatorSettings settings) {
+        if (!settings.namespaces().isEmpty()) {
+            configuration.settingNamespaces(settings.namespaces());
+        }
+        configuration.withRetry(new GenericRetry().setInitialInterval(Duration.ofSeconds(1)).setIntervalMultiplier(2)
+                .setMaxInterval(settings.recheckInterval().toMillis()).withoutMaxAttempts());
     }
 }

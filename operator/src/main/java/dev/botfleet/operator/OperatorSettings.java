@@ -35,6 +35,10 @@ import java.util.stream.Collectors;
  * @param healthPort        port of the operator's /healthz and /readyz
  * @param exitOnLostLeadership whether the process exits when it loses leadership (so Kubernetes restarts it);
  *                             off only where the operator is embedded, as in tests
+ * @param leaderIdentity    the name this replica holds the Lease under: its pod's name (POD_NAME, set by the chart)
+ *                          or host name; null lets the operator SDK make one up
+ * @param serverSideApply   whether the operator SDK patches the resources it reconciles (finalizers) with
+ *                          server-side apply; off only against an API mock that lacks it
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -51,7 +55,9 @@ public record OperatorSettings(
         String leaseNamespace,
         String runtimeLogFormat,
         int healthPort,
-        boolean exitOnLostLeadership) {
+        boolean exitOnLostLeadership,
+        String leaderIdentity,
+        boolean serverSideApply) {
 
     public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/botfleet/bot-runtime:0.1.0";
     public static final String DEFAULT_SECRET_SELECTOR = "botfleet.dev/watch";
@@ -79,7 +85,9 @@ public record OperatorSettings(
                 env.apply("BOTFLEET_LEASE_NAMESPACE"),
                 or(env.apply("BOTFLEET_RUNTIME_LOG_FORMAT"), "plain"),
                 Integer.parseInt(or(env.apply("BOTFLEET_HEALTH_PORT"), "8081")),
-                Boolean.parseBoolean(or(env.apply("BOTFLEET_EXIT_ON_LOST_LEADERSHIP"), "true")));
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_EXIT_ON_LOST_LEADERSHIP"), "true")),
+                or(env.apply("POD_NAME"), env.apply("HOSTNAME")),
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_SERVER_SIDE_APPLY"), "true")));
     }
 
     private static ResourceRequirements defaultResources() {

@@ -63,18 +63,14 @@ class DriftAndLeadershipTest extends OperatorTestBase {
 
     @Test
     void withLeaderElectionTheOperatorHoldsALease() {
-        OperatorSettings electing = OperatorSettings.from(name -> switch (name) {
-            case "BOTFLEET_LEADER_ELECTION" -> "true";
-            case "BOTFLEET_LEASE_NAMESPACE" -> "botfleet-system";
-            case "BOTFLEET_EXIT_ON_LOST_LEADERSHIP" -> "false";
-            default -> null;
-        });
+        OperatorSettings electing = settingsForMock(Map.of("BOTFLEET_LEADER_ELECTION", "true",
+                "BOTFLEET_LEASE_NAMESPACE", "botfleet-system", "BOTFLEET_EXIT_ON_LOST_LEADERSHIP", "false"));
         // The mock cannot answer the permission check JOSDK makes before electing; answer as an API server
-        // would for the operator's RBAC (leases: get, create, update).
+        // would for the operator's RBAC (leases: get, create, update, patch).
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
                 .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus()
                         .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withVerbs("get", "create", "update").endResourceRule()
+                        .withVerbs("get", "create", "update", "patch").endResourceRule()
                         .withIncomplete(false).endStatus().build())
                 .always();
         Operator second = OperatorMain.create(client, electing);

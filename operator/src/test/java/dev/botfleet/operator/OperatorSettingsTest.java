@@ -21,6 +21,17 @@ class OperatorSettingsTest {
         assertThat(settings.exitOnLostLeadership()).isTrue();
         assertThat(settings.recheckInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(settings.groupWriteInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.serverSideApply()).isTrue();
+        assertThat(settings.leaderIdentity()).isNull();
+    }
+
+    @Test
+    void theLeaseIsHeldUnderThePodNameOrElseTheHostName() {
+        assertThat(OperatorSettings.from(Map.of("POD_NAME", "botfleet-7d9-x2", "HOSTNAME", "host")::get)
+                .leaderIdentity()).isEqualTo("botfleet-7d9-x2");
+        assertThat(OperatorSettings.from(Map.of("HOSTNAME", "host")::get).leaderIdentity()).isEqualTo("host");
+        assertThat(OperatorSettings.from(Map.of("BOTFLEET_SERVER_SIDE_APPLY", "false")::get).serverSideApply())
+                .isFalse();
     }
 
     @Test

@@ -41,7 +41,12 @@ abstract class OperatorTestBase {
     protected KubernetesClient client;
     protected Operator operator;
 
-    protected final OperatorSettings settings = OperatorSettings.from(name -> null);
+    protected final OperatorSettings settings = settingsForMock(Map.of());
+
+    /** The operator's settings with {@code variables} set, server-side apply off: the mock does not serve it. */
+    static OperatorSettings settingsForMock(Map<String, String> variables) {
+        return OperatorSettings.from(name -> "BOTFLEET_SERVER_SIDE_APPLY".equals(name) ? "false" : variables.get(name));
+    }
 
     @BeforeEach
     void startOperator() {
