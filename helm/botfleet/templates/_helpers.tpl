@@ -27,33 +27,30 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* The rules the operator needs on watched namespaces, shared by the ClusterRole and the Roles. */}}
 {{- define "botfleet.rules" -}}
-# Its own resources: watch them, add and remove its finalizer on LLMBots, never write spec.
+# Its own resources are watched. On LLMBots it adds and removes its finalizer (a patch); it never
+# writes any spec, and LLMProviders and BotRuntimes carry no finalizer.
 - apiGroups: [botfleet.dev]
-  resources: [llmproviders, llmbots]
-  verbs: [get, list, watch, patch, update]
-# BotRuntimes are only read (group settings).
+  resources: [llmproviders, botruntimes]
+  verbs: [list, watch]
 - apiGroups: [botfleet.dev]
-  resources: [botruntimes]
-  verbs: [get, list, watch]
-# Status is all it writes on them.
+  resources: [llmbots]
+  verbs: [list, watch, patch]
+# Status is all it writes on them, each status whole.
 - apiGroups: [botfleet.dev]
   resources: [llmproviders/status, llmbots/status, botruntimes/status]
-  verbs: [get, patch, update]
-# Lets owner references on group ConfigMaps block deletion where that admission plugin runs.
-- apiGroups: [botfleet.dev]
-  resources: [llmbots/finalizers]
   verbs: [update]
-# Each runtime group's ConfigMap, Deployment and Service.
+# Each runtime group's ConfigMap, Deployment and Service, read from watches.
 - apiGroups: [""]
   resources: [configmaps, services]
-  verbs: [get, list, watch, create, update, delete]
+  verbs: [list, watch, create, update, delete]
 - apiGroups: [apps]
   resources: [deployments]
-  verbs: [get, list, watch, create, update, delete]
-# Secrets are only read: whether a referenced key exists; list/watch for the labelled ones.
+  verbs: [list, watch, create, update, delete]
+# Secrets are only read: get, whether a referenced key exists; list/watch for the labelled ones.
+# RBAC cannot narrow list/watch to a label, so watchSecrets=false leaves get alone.
 - apiGroups: [""]
   resources: [secrets]
-  verbs: [get, list, watch]
+  verbs: {{ .Values.watchSecrets | ternary "[get, list, watch]" "[get]" }}
 # An Event on a resource for each transition to a failure.
 - apiGroups: [""]
   resources: [events]

@@ -21,9 +21,10 @@ import java.util.Map;
         fieldPath = ".defaultModel",
         reason = "FieldValueInvalid")
 @ValidationRule(
-        value = "!has(self.headers) || !['authorization', 'Authorization', 'AUTHORIZATION', 'api-key', 'Api-Key',"
-                + " 'x-api-key', 'X-Api-Key', 'X-API-Key'].exists(k, k in self.headers)",
-        message = "credentials do not belong in headers (they are stored in plain text); use apiKeySecretRef",
+        value = "!has(self.headers) || !self.headers.exists(h, h.lowerAscii() in ['authorization',"
+                + " 'proxy-authorization', 'api-key', 'x-api-key', 'x-goog-api-key', 'cookie'])",
+        message = "credentials do not belong in headers (they are stored in plain text); use apiKeySecretRef "
+                + "and apiKeyHeader",
         fieldPath = ".headers",
         reason = "FieldValueForbidden")
 public class LLMProviderSpec {
@@ -56,7 +57,7 @@ public class LLMProviderSpec {
     @Size(max = 256)
     @JsonPropertyDescription("Allow-list of models that bots may use with this provider. Empty or absent allows any "
             + "model. When set, defaultModel must be in it.")
-    private List<String> models;
+    private List<@Size(min = 1, max = 256) String> models;
 
     @Pattern(Validation.DURATION)
     @Size(max = 32)

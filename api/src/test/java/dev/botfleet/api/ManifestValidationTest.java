@@ -37,6 +37,20 @@ class ManifestValidationTest {
                         () -> assertThat(validator.validate(document)).isEmpty())));
     }
 
+    /** Applying an example after creating a Secret, as the docs say, must never overwrite the Secret. */
+    @Test
+    void noExampleCarriesASecret() throws IOException {
+        List<String> secrets;
+        try (Stream<Path> walk = Files.walk(TestPaths.examplesDir())) {
+            secrets = walk.filter(p -> p.toString().endsWith(".yaml") && !p.toString().contains("/target/"))
+                    .flatMap(file -> Manifests.read(file).stream()
+                            .filter(document -> "Secret".equals(document.path("kind").asText()))
+                            .map(document -> file.getFileName() + ": " + document.at("/metadata/name").asText()))
+                    .toList();
+        }
+        assertThat(secrets).isEmpty();
+    }
+
     @TestFactory
     Stream<DynamicTest> everyGoodManifestIsAccepted() throws IOException {
         List<JsonNode> documents = corpus("/good-manifests.yaml");

@@ -118,7 +118,7 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> poeRoutes(PoeEndpoint endpoint) {
-        return Routes.of(endpoint);
+    RouterFunction<ServerResponse> poeRoutes(PoeEndpoint endpoint, RuntimeProperties properties) {
+        return Routes.of(endpoint, properties.listBots());
     }
 }

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param upstreamMaxConnections most connections open to one provider host; each streaming answer holds one
  * @param upstreamMaxIdle        how long an idle provider connection is kept for reuse
  * @param upstreamMaxEventSize   largest single server-sent event accepted from a provider
+ * @param listBots       whether {@code GET /bots} lists the bots; the operator turns it off, so that a route to
+ *                       the Poe endpoints exposes nothing else
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -30,7 +32,8 @@ public record RuntimeProperties(
         Duration maxBackoff,
         Integer upstreamMaxConnections,
         Duration upstreamMaxIdle,
-        DataSize upstreamMaxEventSize) {
+        DataSize upstreamMaxEventSize,
+        Boolean listBots) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
@@ -41,5 +44,6 @@ public record RuntimeProperties(
         upstreamMaxConnections = upstreamMaxConnections == null ? 20_000 : upstreamMaxConnections;
         upstreamMaxIdle = upstreamMaxIdle == null ? Duration.ofSeconds(30) : upstreamMaxIdle;
         upstreamMaxEventSize = upstreamMaxEventSize == null ? DataSize.ofMegabytes(16) : upstreamMaxEventSize;
+        listBots = listBots == null || listBots;
     }
 }

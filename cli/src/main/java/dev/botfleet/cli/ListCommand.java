@@ -21,8 +21,10 @@ final class ListCommand extends ManifestCommand {
             if (document.kind().equals("LLMProvider")) {
                 rows.add(new String[] {"LLMProvider", document.name(), "-", fields.path("defaultModel").asText("-"), "-"});
             } else {
+                boolean usesProvider = fields.has("providerRef");
                 rows.add(new String[] {"LLMBot", document.name(), fields.path("providerRef").path("name").asText("-"),
-                        fields.path("model").asText("(provider default)"), fields.path("runtime").asText("default")});
+                        fields.path("model").asText(usesProvider ? "(provider default)" : "-"),
+                        fields.path("runtime").asText("default")});
             }
         }
         int[] widths = new int[5];

@@ -162,7 +162,8 @@ class ValidateAndListTest {
         assertThat(result.out().lines()).containsExactly(
                 "KIND          NAME        PROVIDER   MODEL         RUNTIME",
                 "LLMProvider   openai      -          gpt-4o-mini   -",
-                "LLMBot        assistant   openai     gpt-4o-mini   default");
+                "LLMBot        assistant   openai     gpt-4o-mini   default",
+                "LLMBot        echo        -          -             default");
     }
 
     @Test

@@ -9,17 +9,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * The API server's audit log, which e2e/cluster configures to record every write request (create, update,
- * patch, delete) with who made it: the proof of what an operator process wrote.
+ * patch, delete) and every request of a ServiceAccount, with who made it: the proof of what an operator process
+ * wrote, and of which permissions it used.
  */
 final class AuditLog {
 
-    /** One write request as the API server recorded it. */
-    record Write(Instant received, String verb, String resource, String namespace, String name, String credentialId,
-                 int code) {
+    private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
+
+    /** One request as the API server recorded it. */
+    record Request(Instant received, String verb, String apiGroup, String resource, String namespace, String name,
+                   String username, String credentialId, int code, boolean forbiddenByRbac) {
+
+        boolean isWrite() {
+            return WRITES.contains(verb);
+        }
 
         @Override
         public String toString() {
@@ -39,12 +47,13 @@ final class AuditLog {
      * Writes made with the token {@code credentialId} since {@code since}; Lease renewals and permission reviews
      * (created, never stored) left out.
      */
-    List<Write> writesBy(String credentialId, Instant since) {
-        return writes(write -> write.credentialId().equals(credentialId) && !write.received().isBefore(since)
-                && !"leases".equals(write.resource()) && !write.resource().endsWith("reviews"));
+    List<Request> writesBy(String credentialId, Instant since) {
+        return requests(write -> write.isWrite() && write.credentialId().equals(credentialId)
+                && !write.received().isBefore(since) && !"leases".equals(write.resource())
+                && !write.resource().endsWith("reviews"));
     }
 
-    List<Write> writes(Predicate<Write> filter) {
+    List<Request> requests(Predicate<Request> filter) {
         try (var lines = Files.lines(file)) {
             return lines.map(AuditLog::parse).filter(filter).toList();
         } catch (IOException e) {
@@ -52,17 +61,19 @@ final class AuditLog {
         }
     }
 
-    private static Write parse(String line) {
+    private static Request parse(String line) {
         try {
             JsonNode event = JSON.readTree(line);
             JsonNode object = event.path("objectRef");
             String resource = object.path("resource").asText() + (object.has("subresource")
                     ? "/" + object.path("subresource").asText() : "");
-            return new Write(Instant.parse(event.path("requestReceivedTimestamp").asText()),
-                    event.path("verb").asText(), resource, object.path("namespace").asText(),
-                    object.path("name").asText(),
+            return new Request(Instant.parse(event.path("requestReceivedTimestamp").asText()),
+                    event.path("verb").asText(), object.path("apiGroup").asText(), resource,
+                    object.path("namespace").asText(), object.path("name").asText(),
+                    event.at("/user/username").asText(),
                     event.at("/user/extra").path("authentication.kubernetes.io/credential-id").path(0).asText(""),
-                    event.at("/responseStatus/code").asInt());
+                    event.at("/responseStatus/code").asInt(),
+                    "forbid".equals(event.path("annotations").path("authorization.k8s.io/decision").asText()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

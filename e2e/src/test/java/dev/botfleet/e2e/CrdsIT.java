@@ -48,6 +48,32 @@ class CrdsIT {
         }
     }
 
+    /**
+     * The documented upgrade, {@code kubectl apply --server-side --force-conflicts}, over a CRD that Helm created
+     * (client-side, as {@code helm install} does with crds/): without {@code --force-conflicts} a changed field
+     * conflicts with Helm's ownership. Run on a copy of the LLMBot CRD in a group of its own.
+     */
+    @Test
+    void crdsCreatedByHelmAreUpgradedWithForceConflicts() throws IOException {
+        String original = Files.readString(ControlPlane.REPO.resolve("crds/llmbots.botfleet.dev-v1.yml"))
+                .replace("llmbots.botfleet.dev", "llmbots.upgrade.botfleet.dev")
+                .replace("group: \"botfleet.dev\"", "group: \"upgrade.botfleet.dev\"")
+                .replace("group: botfleet.dev", "group: upgrade.botfleet.dev");
+        assertThat(original).contains("upgrade.botfleet.dev");
+        cluster.kubectl("create", "--field-manager=helm", "-f", "-").withInput(original).run().orFail();
+        String upgraded = original.replace("Upper bound on tokens generated per answer",
+                "Upper bound on the tokens generated per answer");
+
+        Command.Result plain = cluster.kubectl("apply", "--server-side", "-f", "-").withInput(upgraded).run();
+        Command.Result forced = cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", "-")
+                .withInput(upgraded).run();
+
+        assertThat(plain.succeeded()).isFalse();
+        assertThat(plain.err()).contains("conflict");
+        assertThat(forced.succeeded()).as(forced.toString()).isTrue();
+        cluster.kubectl("delete", "crd", "llmbots.upgrade.botfleet.dev").run().orFail();
+    }
+
     @Test
     void kubectlExplainPrintsTheFieldDescriptions() throws IOException {
         CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(

@@ -93,6 +93,18 @@ class HelmIT {
         });
     }
 
+    @Test
+    void aWatchedNamespaceThatDoesNotExistIsNamedInTheRefusal() {
+        Crds.install(cluster);
+        Command.Result install = cluster.helm("install", "early-botfleet", Release.CHART.toString(), "-n",
+                "early-system", "--create-namespace", "--set", "watchNamespaces={not-yet-created}").run();
+
+        assertThat(install.succeeded()).isFalse();
+        assertThat(install.err()).contains("namespaces \"not-yet-created\" not found");
+        assertThat(client.rbac().roles().inAnyNamespace().withLabel("app.kubernetes.io/instance", "early-botfleet")
+                .list().getItems()).isEmpty();
+    }
+
     private boolean canI(String user, String verb, String resource, String namespace) {
         Command.Result result = cluster.kubectl("auth", "can-i", verb, resource, "--as", user,
                 namespace.isEmpty() ? "--all-namespaces" : "--namespace=" + namespace).run();

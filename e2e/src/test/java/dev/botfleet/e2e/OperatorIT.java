@@ -1,5 +1,6 @@
 package dev.botfleet.e2e;
 
+import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -84,6 +85,11 @@ class OperatorIT {
                 kind: LLMBot
                 metadata: {name: smoke}
                 spec: {handler: echo, runtime: tools}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: BotRuntime
+                metadata: {name: tools}
+                spec: {replicas: 2, podLabels: {team: tools}}
                 """);
 
         for (String bot : List.of("assistant", "translator", "smoke")) {
@@ -108,6 +114,15 @@ class OperatorIT {
                     assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
                 });
         assertThat(client.services().inNamespace(namespace).withName("botfleet-tools").get()).isNotNull();
+        Deployment tools = client.apps().deployments().inNamespace(namespace).withName("botfleet-tools").require();
+        assertThat(tools.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(tools.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "tools");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            BotRuntime runtime = client.resources(BotRuntime.class).inNamespace(namespace).withName("tools").get();
+            assertThat(runtime.getStatus().getBots()).containsExactly("smoke");
+            assertThat(runtime.getStatus().getConditions()).singleElement()
+                    .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        });
         assertThat(Bots.ready(client, namespace, "assistant").orElseThrow().getMessage())
                 .contains("http://botfleet-default." + namespace + ".svc");
     }

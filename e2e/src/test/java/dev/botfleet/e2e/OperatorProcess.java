@@ -40,8 +40,12 @@ final class OperatorProcess implements AutoCloseable {
         this.credentialId = credentialId;
     }
 
+    /** JVM options of a test's operator: the heap the chart's default memory limit gives, quick start-up. */
+    static final List<String> TEST_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+
     /** Starts the operator and returns once its /healthz answers. */
-    static OperatorProcess start(String name, ControlPlane.Login login, Map<String, String> containerEnvironment) {
+    static OperatorProcess start(String name, ControlPlane.Login login, Map<String, String> containerEnvironment,
+                                 List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build it first (./mvnw -B -DskipTests package)");
         }
@@ -50,9 +54,11 @@ final class OperatorProcess implements AutoCloseable {
             Path log = ControlPlane.WORK.resolve("operator-" + name + ".log");
             Files.createDirectories(log.getParent());
             String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
-                    JAR.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                    log.toFile()));
+            List<String> command = new java.util.ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", JAR.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> environment = new HashMap<>(containerEnvironment);
             environment.put("KUBECONFIG", login.kubeconfig().toString());
             environment.put("BOTFLEET_HEALTH_PORT", Integer.toString(healthPort));
@@ -90,6 +96,10 @@ final class OperatorProcess implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

@@ -90,14 +90,15 @@ final class Release {
      * ServiceAccount, its process name standing in for the pod name. Under kwok the chart's own pod is fake; this
      * process is the one that works.
      */
-    OperatorProcess startOperator(String processName, Map<String, String> extraEnvironment) {
+    OperatorProcess startOperator(String processName, Map<String, String> extraEnvironment,
+                                  List<String> jvmOptions) {
         Map<String, String> environment = new java.util.HashMap<>(operatorEnvironment());
         environment.put("POD_NAME", processName);
         environment.putAll(extraEnvironment);
-        return OperatorProcess.start(processName, cluster.loginAs(namespace, fullname()), environment);
+        return OperatorProcess.start(processName, cluster.loginAs(namespace, fullname()), environment, jvmOptions);
     }
 
     OperatorProcess startOperator(String processName) {
-        return startOperator(processName, Map.of());
+        return startOperator(processName, Map.of(), OperatorProcess.TEST_JVM);
     }
 }

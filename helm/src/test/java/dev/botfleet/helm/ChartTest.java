@@ -86,12 +86,11 @@ class ChartTest {
         List<PolicyRule> rules = ofKind(objects, ClusterRole.class).get(0).getRules();
         assertThat(rules).extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs())
                 .containsExactlyInAnyOrder(
-                        "[botfleet.dev] [llmproviders, llmbots] [get, list, watch, patch, update]",
-                        "[botfleet.dev] [botruntimes] [get, list, watch]",
-                        "[botfleet.dev] [llmproviders/status, llmbots/status, botruntimes/status] [get, patch, update]",
-                        "[botfleet.dev] [llmbots/finalizers] [update]",
-                        "[] [configmaps, services] [get, list, watch, create, update, delete]",
-                        "[apps] [deployments] [get, list, watch, create, update, delete]",
+                        "[botfleet.dev] [llmproviders, botruntimes] [list, watch]",
+                        "[botfleet.dev] [llmbots] [list, watch, patch]",
+                        "[botfleet.dev] [llmproviders/status, llmbots/status, botruntimes/status] [update]",
+                        "[] [configmaps, services] [list, watch, create, update, delete]",
+                        "[apps] [deployments] [list, watch, create, update, delete]",
                         "[] [secrets] [get, list, watch]",
                         "[] [events] [create]");
         assertThat(rules).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
@@ -168,5 +167,39 @@ class ChartTest {
         assertThatThrownBy(() -> render(t -> t.set("runtime.logFormat", "xml"))).hasMessageContaining("logFormat");
         assertThatThrownBy(() -> render(t -> t.set("operator.replicas", 0))).hasMessageContaining("replicas");
         assertThatThrownBy(() -> render(t -> t.set("recheckInterval", "soon"))).hasMessageContaining("recheckInterval");
+        assertThatThrownBy(() -> render(t -> t.set("operator.podSecurityContext.runAsNonroot", true)))
+                .hasMessageContaining("runAsNonroot");
+        assertThatThrownBy(() -> render(t -> t.set("operator.securityContext.readOnlyRootFileSystem", true)))
+                .hasMessageContaining("readOnlyRootFileSystem");
+        assertThatThrownBy(() -> render(t -> t.set("operator.tolerations[0].operator", "Equals")))
+                .hasMessageContaining("operator");
+        assertThatThrownBy(() -> render(t -> t.set("operator.affinity.nodeAfinity.x", "y")))
+                .hasMessageContaining("nodeAfinity");
+        assertThatThrownBy(() -> render(t -> t.set("operator.resources.requests.cpu", "null")))
+                .hasMessageContaining("cpu");
+        assertThatThrownBy(() -> render(t -> t.set("runtime.resources.limits.memory", "lots")))
+                .hasMessageContaining("memory");
+    }
+
+    @Test
+    void anUmbrellaChartsGlobalValuesAreAccepted() {
+        assertThat(render(t -> t.set("global.imageRegistry", "registry.example.com"))).isNotEmpty();
+    }
+
+    @Test
+    void withoutWatchingSecretsTheOperatorOnlyGetsThem() {
+        List<HasMetadata> objects = render(t -> t.set("watchSecrets", false));
+        assertThat(ofKind(objects, ClusterRole.class).get(0).getRules()).filteredOn(r -> r.getResources()
+                .contains("secrets")).singleElement().satisfies(r -> assertThat(r.getVerbs()).containsExactly("get"));
+        assertThat(env(operatorContainer(objects))).containsEntry("BOTFLEET_WATCH_SECRETS", "false");
+    }
+
+    @Test
+    void notesNameTheWatchedNamespacesAndNoLocalPaths() {
+        String notes = new Helm(CHART).install().withName("botfleet").withNamespace("botfleet-system")
+                .set("watchNamespaces[0]", "team-a").clientOnly().dryRun().withKubeVersion("1.30.0").call()
+                .getOutput();
+        assertThat(notes).contains("only in: team-a", "kubectl -n team-a create secret", "raw.githubusercontent.com")
+                .doesNotContain("-f examples/");
     }
 }

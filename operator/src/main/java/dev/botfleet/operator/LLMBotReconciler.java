@@ -31,6 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -98,13 +99,16 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         configMaps = groupObjects(ConfigMap.class, "configmaps", context);
         deployments = groupObjects(Deployment.class, "deployments", context);
         services = groupObjects(Service.class, "services", context);
-        InformerEventSource<Secret, LLMBot> labelledSecrets = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Secret.class, LLMBot.class)
-                        .withName("labelled-secrets")
-                        .withLabelSelector(settings.secretSelector())
-                        .withSecondaryToPrimaryMapper(byIndex(bots, BY_SECRET, LLMBotReconciler::namespacedName))
-                        .build(), context);
-        return List.of(providers, botRuntimes, configMaps, deployments, services, labelledSecrets);
+        List<EventSource<?, LLMBot>> sources = new ArrayList<>(List.of(providers, botRuntimes, configMaps,
+                deployments, services));
+        if (settings.watchSecrets()) {
+            sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, LLMBot.class)
+                    .withName("labelled-secrets")
+                    .withLabelSelector(settings.secretSelector())
+                    .withSecondaryToPrimaryMapper(byIndex(bots, BY_SECRET, LLMBotReconciler::namespacedName))
+                    .build(), context));
+        }
+        return sources;
     }
 
     private <R extends HasMetadata> InformerEventSource<R, LLMBot> groupObjects(
@@ -239,7 +243,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                     .map(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
                             && d.getStatus().getAvailableReplicas() > 0)
                     .orElse(false);
-            List<String> handlers = new java.util.ArrayList<>(BUILT_IN_HANDLERS);
+            List<String> handlers = new ArrayList<>(BUILT_IN_HANDLERS);
             overrides.map(BotRuntimeSpec::getHandlers).ifPresent(handlers::addAll);
             return new GroupState(config, available, handlers, null);
         }

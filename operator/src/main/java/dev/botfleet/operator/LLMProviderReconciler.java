@@ -40,7 +40,10 @@ public class LLMProviderReconciler implements Reconciler<LLMProvider> {
             SecretKeyRef ref = provider.getSpec().getApiKeySecretRef();
             return ref == null ? List.of() : List.of(provider.getMetadata().getNamespace() + "/" + ref.getName());
         });
-        InformerEventSource<Secret, LLMProvider> labelledSecrets = new InformerEventSource<>(
+        if (!settings.watchSecrets()) {
+            return List.of();
+        }
+        return List.of(new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Secret.class, LLMProvider.class)
                         .withName("labelled-secrets")
                         .withLabelSelector(settings.secretSelector())
@@ -48,8 +51,7 @@ public class LLMProviderReconciler implements Reconciler<LLMProvider> {
                                 .byIndex(BY_SECRET, secret.getMetadata().getNamespace() + "/"
                                         + secret.getMetadata().getName())
                                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                        .build(), context);
-        return List.of(labelledSecrets);
+                        .build(), context));
     }
 
     @Override

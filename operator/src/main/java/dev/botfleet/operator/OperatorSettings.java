@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  * @param imagePullSecrets  pull secrets for runtime pods
  * @param nodeSelector      node selector of runtime pods
  * @param tolerations       tolerations of runtime pods
+ * @param watchSecrets      whether the operator watches (lists) the Secrets {@code secretSelector} selects, to react at
+ *                          once to changes; without it, it only reads the Secrets it needs, and re-checks missing
+ *                          ones every {@code recheckInterval}
  * @param secretSelector    label selector of the Secrets the operator watches to react at once to changes
  * @param recheckInterval   how often a resource waiting for something unwatched (an unlabelled Secret) is checked
  * @param groupWriteInterval shortest time between two rewrites of one runtime group's ConfigMap: bots that change
@@ -48,6 +51,7 @@ public record OperatorSettings(
         List<String> imagePullSecrets,
         Map<String, String> nodeSelector,
         List<Toleration> tolerations,
+        boolean watchSecrets,
         String secretSelector,
         Duration recheckInterval,
         Duration groupWriteInterval,
@@ -78,6 +82,7 @@ public record OperatorSettings(
                 csv(env.apply("BOTFLEET_RUNTIME_IMAGE_PULL_SECRETS")),
                 json(env.apply("BOTFLEET_RUNTIME_NODE_SELECTOR"), new TypeReference<>() { }, Map.of()),
                 json(env.apply("BOTFLEET_RUNTIME_TOLERATIONS"), new TypeReference<>() { }, List.of()),
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_WATCH_SECRETS"), "true")),
                 or(env.apply("BOTFLEET_SECRET_SELECTOR"), DEFAULT_SECRET_SELECTOR),
                 Durations.parse(or(env.apply("BOTFLEET_RECHECK_INTERVAL"), "60s")),
                 Durations.parse(or(env.apply("BOTFLEET_GROUP_WRITE_INTERVAL"), "1s")),

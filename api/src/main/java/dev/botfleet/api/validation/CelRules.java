@@ -6,6 +6,7 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -20,15 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Evaluates the CRD's {@code x-kubernetes-validations} rules with {@code self} bound to the value they sit on,
- * as the API server does. Rules use only standard CEL (has, all, exists, exists_one, in, size).
+ * as the API server does. Rules use standard CEL (has, all, exists, exists_one, in, size) and the strings
+ * extension Kubernetes also offers ({@code lowerAscii}).
  */
 final class CelRules {
 
     private final CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
             .addVar("self", SimpleType.DYN)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addLibraries(CelExtensions.strings())
             .build();
-    private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .addLibraries(CelExtensions.strings()).build();
     private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
 
     /** Whether {@code rule} holds for {@code self}; empty when it cannot be evaluated (a type error elsewhere). */

@@ -11,9 +11,13 @@ public final class Routes {
     private Routes() {
     }
 
-    public static RouterFunction<ServerResponse> of(PoeEndpoint endpoint) {
-        return RouterFunctions.route()
-                .GET("/bots", endpoint::list)
+    /** The Poe endpoints, and the bot listing when {@code listBots}. */
+    public static RouterFunction<ServerResponse> of(PoeEndpoint endpoint, boolean listBots) {
+        RouterFunctions.Builder routes = RouterFunctions.route();
+        if (listBots) {
+            routes.GET("/bots", endpoint::list);
+        }
+        return routes
                 .POST("/bots/{name}", endpoint::post)
                 .GET("/bots/{name}", endpoint::probe)
                 .route(RequestPredicates.path("/bots/{name}"), endpoint::methodNotAllowed)

@@ -36,8 +36,10 @@ class ManifestLoaderTest {
         Fleet fleet = loader.load(Path.of(System.getProperty("botfleet.examples.dir", "../examples"),
                 "quickstart.yaml"));
         assertThat(fleet.bot("assistant")).isPresent();
+        assertThat(fleet.bot("echo")).isPresent();
         assertThat(fleet.provider("openai")).isPresent();
-        assertThat(fleet.secretValue("openai", "api-key")).hasValue("");
+        assertThat(fleet.secretValue("openai", "api-key")).as("no Secret that could overwrite a stored key")
+                .isEmpty();
     }
 
     @Test
