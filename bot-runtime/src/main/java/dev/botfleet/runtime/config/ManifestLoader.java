@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Reads LLMProvider, LLMBot and Secret documents from a YAML file or a directory of them: the file a user
@@ -45,33 +43,21 @@ public final class ManifestLoader {
         this.validator = validator;
     }
 
-    /** The files that make up the configuration at {@code path}, in a stable order. */
-    public static List<Path> files(Path path) {
-        if (!Files.isDirectory(path)) {
-            return List.of(path);
-        }
-        try (Stream<Path> entries = Files.list(path)) {
-            // A mounted ConfigMap also holds hidden "..data" and "..<timestamp>" entries; the visible names
-            // are symlinks into them, so reading the visible names sees each atomic update whole.
-            return entries.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)$"))
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new ManifestException(path + ": cannot list directory: " + e.getMessage());
-        }
+    public Fleet load(Path path) {
+        return load(ManifestSnapshot.read(path));
     }
 
-    public Fleet load(Path path) {
-        if (!Files.exists(path)) {
-            throw new ManifestException(path + ": no such file or directory");
-        }
+    /**
+     * The fleet the snapshot's documents describe. A snapshot without any LLMBot or LLMProvider is refused: it is
+     * a file caught while being rewritten, or the wrong path, never a configuration worth serving.
+     */
+    public Fleet load(ManifestSnapshot snapshot) {
         Map<String, LLMBot> bots = new LinkedHashMap<>();
         Map<String, LLMProvider> providers = new LinkedHashMap<>();
         Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
-        for (Path file : files(path)) {
-            List<JsonNode> documents = read(file);
+        for (Map.Entry<Path, String> entry : snapshot.files().entrySet()) {
+            Path file = entry.getKey();
+            List<JsonNode> documents = read(file, entry.getValue());
             for (int i = 0; i < documents.size(); i++) {
                 String where = file + " (document " + (i + 1) + ")";
                 JsonNode document = documents.get(i);
@@ -101,12 +87,15 @@ public final class ManifestLoader {
                 }
             }
         }
+        if (bots.isEmpty() && providers.isEmpty()) {
+            throw new ManifestException(String.join(", ", snapshot.files().keySet().stream().map(Path::toString)
+                    .toList()) + ": no LLMBot or LLMProvider document");
+        }
         return new Fleet(bots, providers, secrets);
     }
 
-    private List<JsonNode> read(Path file) {
-        try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class)
-                .readValues(Files.readString(file, StandardCharsets.UTF_8))) {
+    private List<JsonNode> read(Path file, String content) {
+        try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(content)) {
             List<JsonNode> result = new ArrayList<>();
             while (documents.hasNextValue()) {
                 JsonNode document = documents.nextValue();

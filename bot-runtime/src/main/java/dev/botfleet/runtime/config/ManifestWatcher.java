@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -38,7 +36,8 @@ import java.util.function.Supplier;
 public final class ManifestWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManifestWatcher.class);
-    private static final Duration SETTLE = Duration.ofMillis(50);
+    /** How long a plain file must read the same before it is served, and how long file events settle. */
+    private static final Duration SETTLE = Duration.ofMillis(100);
 
     private final Path path;
     private final Supplier<ManifestLoader> loaderFactory;
@@ -49,7 +48,7 @@ public final class ManifestWatcher implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final AtomicBoolean lookPending = new AtomicBoolean();
     private WatchService fileEvents;
-    private byte[] lastFingerprint = new byte[0];
+    private ManifestSnapshot lastSeen;
     private Future<?> firstLoad = CompletableFuture.completedFuture(null);
 
     public ManifestWatcher(Path path, Supplier<ManifestLoader> loaderFactory, LiveFleet live, MeterRegistry registry) {
@@ -94,21 +93,23 @@ public final class ManifestWatcher implements AutoCloseable {
         relay.start();
     }
 
-    /**
-     * Turns each burst of file events into one look, {@link #SETTLE} after its first event: one ConfigMap update
-     * or one editor save is several events.
-     */
+    /** Turns each burst of file events into one look: one ConfigMap update or one editor save is several. */
+    /** Looks at the manifests {@link #SETTLE} from now, unless a look is already planned. */
+    private void lookSoon() {
+        if (lookPending.compareAndSet(false, true)) {
+            poller.schedule(() -> {
+                lookPending.set(false);
+                poll();
+            }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void relayFileEvents() {
         try {
             while (true) {
                 WatchKey key = fileEvents.take();
                 key.pollEvents();
-                if (lookPending.compareAndSet(false, true)) {
-                    poller.schedule(() -> {
-                        lookPending.set(false);
-                        poll();
-                    }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
-                }
+                lookSoon();
                 if (!key.reset()) {
                     return;
                 }
@@ -125,23 +126,27 @@ public final class ManifestWatcher implements AutoCloseable {
 
     /** Reloads if the manifests changed since the last look. */
     public synchronized void poll() {
-        byte[] fingerprint;
+        ManifestSnapshot snapshot;
         try {
-            fingerprint = fingerprint();
+            snapshot = ManifestSnapshot.read(path);
         } catch (ManifestException e) {
-            refuse(e.getMessage(), new byte[0]);
+            refuse(e.getMessage(), null);
             return;
         }
-        if (Arrays.equals(fingerprint, lastFingerprint)) {
+        if (snapshot.equals(lastSeen)) {
+            return;
+        }
+        if (!snapshot.atomic() && !settled(snapshot)) {
+            lookSoon();
             return;
         }
         try {
             if (loader == null) {
                 loader = loaderFactory.get();
             }
-            Fleet fleet = loader.load(path);
+            Fleet fleet = loader.load(snapshot);
             live.replace(fleet);
-            lastFingerprint = fingerprint;
+            lastSeen = snapshot;
             reloads.increment();
             log.info("serving {} bot(s) from {}", fleet.bots().size(), path);
             fleet.bots().stream()
@@ -149,35 +154,36 @@ public final class ManifestWatcher implements AutoCloseable {
                     .forEach(bot -> log.warn("bot {} has no accessKeySecretRef and answers every caller; give it "
                             + "the access key from its Poe settings page", bot.getMetadata().getName()));
         } catch (ManifestException e) {
-            refuse(e.getMessage(), fingerprint);
+            refuse(e.getMessage(), snapshot);
         } catch (RuntimeException e) {
-            refuse(path + ": " + e, fingerprint);
+            refuse(path + ": " + e, snapshot);
         }
     }
 
-    private void refuse(String error, byte[] fingerprint) {
-        if (!Arrays.equals(fingerprint, lastFingerprint) || live.lastError().isEmpty()) {
+    /**
+     * Whether a plain file reads the same again {@link #SETTLE} later: one caught while an editor or a script
+     * rewrites it in place must not be served half-written. (A mounted ConfigMap is swapped whole.)
+     */
+    private boolean settled(ManifestSnapshot snapshot) {
+        try {
+            Thread.sleep(SETTLE.toMillis());
+            return ManifestSnapshot.read(path).equals(snapshot);
+        } catch (ManifestException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void refuse(String error, ManifestSnapshot snapshot) {
+        if (!Objects.equals(snapshot, lastSeen) || live.lastError().isEmpty()) {
             failures.increment();
             log.warn("manifests refused, {}: {}", live.isLoaded() ? "still serving the previous configuration"
                     : "no bot is served yet", error);
         }
-        lastFingerprint = fingerprint;
+        lastSeen = snapshot;
         live.refuse(error);
-    }
-
-    private byte[] fingerprint() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Path file : ManifestLoader.files(path)) {
-                digest.update(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                digest.update(Files.readAllBytes(file));
-            }
-            return digest.digest();
-        } catch (IOException e) {
-            throw new ManifestException(path + ": cannot read: " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -73,6 +73,55 @@ class ManifestWatcherTest {
     }
 
     @Test
+    void aFileTruncatedInPlaceIsRefusedAndTheLastConfigurationStays() throws IOException {
+        Path file = dir.resolve("fleet.yaml");
+        Files.writeString(file, FLEET);
+        try (ManifestWatcher watcher = watcher(file)) {
+            watcher.poll();
+            Files.writeString(file, "");
+            watcher.poll();
+
+            assertThat(live.current().bot("guarded")).isPresent();
+            assertThat(live.lastError()).hasValueSatisfying(error -> assertThat(error)
+                    .contains("no LLMBot or LLMProvider document"));
+            assertThat(registry.get("botfleet.config.valid").gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void aFileCaughtWhileBeingWrittenIsNotServedUntilItSettles() throws Exception {
+        Path file = dir.resolve("fleet.yaml");
+        String keyed = FLEET + """
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: poe}
+                stringData: {access-key: the-whole-access-key}
+                """;
+        Files.writeString(file, FLEET);
+        try (ManifestWatcher watcher = watcher(file)) {
+            watcher.poll();
+            Files.writeString(file, keyed.substring(0, keyed.indexOf("the-whole") + "the-wh".length()));
+            Thread writer = new Thread(() -> {
+                try {
+                    Thread.sleep(30);
+                    Files.writeString(file, keyed);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            watcher.poll();
+            writer.join();
+
+            assertThat(live.current().secretValue("poe", "access-key")).as("a cut access key is never served")
+                    .isEmpty();
+            watcher.poll();
+            assertThat(live.current().secretValue("poe", "access-key")).hasValue("the-whole-access-key");
+        }
+    }
+
+    @Test
     void loadingWarnsAboutEachBotThatAnswersEveryCaller(CapturedOutput output) throws IOException {
         Path file = dir.resolve("fleet.yaml");
         Files.writeString(file, FLEET);
