@@ -15,6 +15,7 @@ import dev.botfleet.runtime.llm.UpstreamStreamer;
 import dev.botfleet.runtime.poe.PoeEventCodec;
 import dev.botfleet.runtime.poe.PoeRequests;
 import dev.botfleet.runtime.poe.PoeStream;
+import dev.botfleet.runtime.secrets.SecretRedactor;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import dev.botfleet.runtime.web.AccessKeyCheck;
 import dev.botfleet.runtime.web.PoeEndpoint;
@@ -89,10 +90,15 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    SecretResolver secretResolver(RuntimeProperties properties) {
+    SecretRedactor secretRedactor() {
+        return new SecretRedactor();
+    }
+
+    @Bean
+    SecretResolver secretResolver(RuntimeProperties properties, SecretRedactor redactor) {
         Path secretsDir = properties.secretsDir() == null || properties.secretsDir().isBlank()
                 ? null : Path.of(properties.secretsDir());
-        return new SecretResolver(secretsDir, System::getenv);
+        return new SecretResolver(secretsDir, System::getenv, redactor);
     }
 
     @Bean(destroyMethod = "close")
@@ -110,10 +116,10 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    PoeEndpoint poeEndpoint(LiveFleet live, SecretResolver secrets, BotHandler handler, ObjectMapper json,
-                            RuntimeProperties properties) {
+    PoeEndpoint poeEndpoint(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, BotHandler handler,
+                            ObjectMapper json, RuntimeProperties properties) {
         return new PoeEndpoint(live, new AccessKeyCheck(secrets), new PoeRequests(json), handler,
-                new PoeStream(new PoeEventCodec(json), properties.keepAlive()), json,
+                new PoeStream(new PoeEventCodec(json), properties.keepAlive(), redactor), json,
                 (int) properties.maxRequestSize().toBytes());
     }
 

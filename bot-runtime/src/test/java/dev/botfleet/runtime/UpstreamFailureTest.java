@@ -38,6 +38,18 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
+    void aProviderQuotingTheKeyOrAnyBearerTokenHasItRedactedBeforeItReachesPoe() {
+        UPSTREAM.enqueue(Reply.error(400, "Incorrect API key provided: " + UPSTREAM_KEY + "; header was "
+                + "'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig' and key sk-proj-unknownKey0123456789",
+                Map.of()));
+        SseEvents.Event error = lastError(poe.ask("open", "hi"));
+
+        assertThat(error.text()).contains("HTTP 400", "Incorrect API key provided: [redacted]",
+                        "Bearer [redacted]", "key [redacted]")
+                .doesNotContain(UPSTREAM_KEY, "eyJhbGciOiJIUzI1NiJ9", "unknownKey0123456789");
+    }
+
+    @Test
     void clientErrorsAreFinal() {
         for (int status : List.of(400, 403, 404)) {
             UPSTREAM.reset();

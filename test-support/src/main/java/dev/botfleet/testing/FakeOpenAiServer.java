@@ -184,9 +184,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
         /** Answers with an HTTP error and an OpenAI-style error body. */
         static Reply status(int status, Map<String, String> headers) {
+            return error(status, "fake upstream error " + status, headers);
+        }
+
+        /** An OpenAI-style error body with {@code message}, as providers explain a refusal. */
+        static Reply error(int status, String message, Map<String, String> headers) {
             return (exchange, request) -> {
                 ObjectNode error = JSON.createObjectNode();
-                error.putObject("error").put("message", "fake upstream error " + status)
+                error.putObject("error").put("message", message)
                         .put("type", "fake_error").put("code", status);
                 byte[] bytes = JSON.writeValueAsBytes(error);
                 headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));

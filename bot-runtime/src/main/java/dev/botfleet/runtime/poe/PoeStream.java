@@ -1,5 +1,6 @@
 package dev.botfleet.runtime.poe;
 
+import dev.botfleet.runtime.secrets.SecretRedactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -20,20 +21,38 @@ public final class PoeStream {
 
     private final PoeEventCodec codec;
     private final Duration keepAlive;
+    private final SecretRedactor redactor;
 
-    public PoeStream(PoeEventCodec codec, Duration keepAlive) {
+    public PoeStream(PoeEventCodec codec, Duration keepAlive, SecretRedactor redactor) {
         this.codec = codec;
         this.keepAlive = keepAlive;
+        this.redactor = redactor;
     }
 
     public Flux<PoeEvent> events(PoeEvent.Meta meta, Flux<PoeEvent> answer) {
         Flux<PoeEvent> body = answer
                 .takeUntil(event -> event instanceof PoeEvent.Error)
                 .onErrorResume(failure -> {
-                    log.error("bot handler failed", failure);
+                    log.error("bot handler failed: {}", redactor.redactError(String.valueOf(failure)));
+                    log.debug("bot handler failure", failure);
                     return Mono.just(PoeEvent.Error.notRetryable(UNEXPECTED));
-                });
+                })
+                .map(this::redacted);
         return Flux.concat(Mono.just(meta), body, Mono.just(new PoeEvent.Done()));
+    }
+
+    /** The event with secrets taken out of its text: every known secret value, and in errors every credential. */
+    private PoeEvent redacted(PoeEvent event) {
+        if (event instanceof PoeEvent.Text text) {
+            return new PoeEvent.Text(redactor.redact(text.text()));
+        }
+        if (event instanceof PoeEvent.ReplaceResponse replace) {
+            return new PoeEvent.ReplaceResponse(redactor.redact(replace.text()));
+        }
+        if (event instanceof PoeEvent.Error error) {
+            return new PoeEvent.Error(error.allowRetry(), redactor.redactError(error.text()), error.errorType());
+        }
+        return event;
     }
 
     /** The wire text of the answer, one string per event or keep-alive. */

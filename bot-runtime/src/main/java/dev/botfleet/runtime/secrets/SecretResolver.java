@@ -23,21 +23,25 @@ public final class SecretResolver {
 
     private final Path secretsDir;
     private final UnaryOperator<String> environment;
+    private final SecretRedactor redactor;
 
     /**
      * @param secretsDir  directory of mounted Secrets, or null when there is none
      * @param environment reads an environment variable, returning null when it is not set
+     * @param redactor    told every value resolved, so that it never leaves the process
      */
-    public SecretResolver(Path secretsDir, UnaryOperator<String> environment) {
+    public SecretResolver(Path secretsDir, UnaryOperator<String> environment, SecretRedactor redactor) {
         this.secretsDir = secretsDir;
         this.environment = environment;
+        this.redactor = redactor;
     }
 
     public Optional<String> resolve(SecretKeyRef ref, Fleet fleet) {
         return fromFile(ref)
                 .or(() -> fleet.secretValue(ref.getName(), ref.getKey()).map(String::strip))
                 .or(() -> Optional.ofNullable(environment.apply(environmentVariable(ref))).map(String::strip))
-                .filter(value -> !value.isEmpty());
+                .filter(value -> !value.isEmpty())
+                .map(redactor::remember);
     }
 
     /** Tells a person where the value of {@code ref} may be put; never includes a value. */

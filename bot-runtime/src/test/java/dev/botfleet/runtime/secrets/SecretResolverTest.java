@@ -22,7 +22,7 @@ class SecretResolverTest {
     private final Map<String, String> environment = new java.util.HashMap<>();
 
     private SecretResolver resolver() {
-        return new SecretResolver(secrets, environment::get);
+        return new SecretResolver(secrets, environment::get, new SecretRedactor());
     }
 
     private static Fleet fleetWithSecret(String value) {
