@@ -27,11 +27,13 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -68,7 +70,7 @@ public final class PoeEndpoint {
             LLMBot bot = bot(fleet, name);
             accessKeys.verify(bot, fleet, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
             return body(request)
-                    .flatMap(bytes -> dispatch(new BotContext(bot, fleet), requests.readBody(bytes)))
+                    .flatMap(bytes -> dispatch(request, new BotContext(bot, fleet), requests.readBody(bytes)))
                     .onErrorResume(PoeRequestException.class, PoeEndpoint::refuse);
         } catch (PoeRequestException e) {
             return refuse(e);
@@ -106,11 +108,11 @@ public final class PoeEndpoint {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(detail("Method Not Allowed"));
     }
 
-    private Mono<ServerResponse> dispatch(BotContext context, JsonNode body) {
+    private Mono<ServerResponse> dispatch(ServerRequest request, BotContext context, JsonNode body) {
         String type = PoeRequests.type(body);
         switch (type) {
             case PoeRequests.QUERY:
-                return answer(context, requests.query(body));
+                return answer(context, requests.query(body), hangUp(request));
             case PoeRequests.SETTINGS:
                 return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(PoeSettingsResponse.of(context.bot().getSpec().getPoe(), json));
@@ -126,8 +128,20 @@ public final class PoeEndpoint {
         }
     }
 
-    private Mono<ServerResponse> answer(BotContext context, QueryRequest query) {
-        Flux<String> frames = stream.frames(meta(context.bot()), handler.answer(context, query));
+    /**
+     * Signals once the caller's connection is gone. Writing to a connection the caller reset does not always
+     * fail (the first frames fit in the socket's buffer), so the answer, and with it the provider's stream, is
+     * cancelled on this signal instead.
+     */
+    private static Mono<Boolean> hangUp(ServerRequest request) {
+        Object nativeRequest = ((AbstractServerHttpRequest) request.exchange().getRequest()).getNativeRequest();
+        return nativeRequest instanceof Connection connection
+                ? connection.onDispose().then(Mono.just(Boolean.TRUE)) : Mono.never();
+    }
+
+    private Mono<ServerResponse> answer(BotContext context, QueryRequest query, Mono<Boolean> hangUp) {
+        Flux<String> frames = stream.frames(meta(context.bot()), handler.answer(context, query))
+                .takeUntilOther(hangUp);
         // writeWith, not writeAndFlushWith: Reactor Netty flushes whenever no further frame is ready, so a lone
         // token leaves at once while frames arriving together share one write.
         BodyInserter<Flux<String>, org.springframework.http.ReactiveHttpOutputMessage> inserter =
