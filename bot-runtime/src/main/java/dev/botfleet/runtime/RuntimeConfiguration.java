@@ -18,6 +18,9 @@ import dev.botfleet.runtime.poe.PoeStream;
 import dev.botfleet.runtime.secrets.SecretRedactor;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import dev.botfleet.runtime.web.AccessKeyCheck;
+import dev.botfleet.runtime.web.BodyBudget;
+import dev.botfleet.runtime.web.ConnectionGuard;
+import dev.botfleet.runtime.web.DroppedErrors;
 import dev.botfleet.runtime.web.PoeEndpoint;
 import dev.botfleet.runtime.web.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,10 +120,23 @@ public class RuntimeConfiguration {
 
     @Bean
     PoeEndpoint poeEndpoint(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, BotHandler handler,
-                            ObjectMapper json, RuntimeProperties properties) {
+                            ObjectMapper json, RuntimeProperties properties, MeterRegistry registry) {
         return new PoeEndpoint(live, new AccessKeyCheck(secrets), new PoeRequests(json), handler,
                 new PoeStream(new PoeEventCodec(json), properties.keepAlive(), redactor), json,
-                (int) properties.maxRequestSize().toBytes());
+                (int) properties.maxRequestSize().toBytes(),
+                new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry));
+    }
+
+    /** Installed with the server: resets by callers after their request ended are not logged as errors. */
+    @Bean
+    SmartInitializingSingleton droppedErrors() {
+        return DroppedErrors::install;
+    }
+
+    @Bean
+    ConnectionGuard connectionGuard(RuntimeProperties properties, MeterRegistry registry) {
+        return new ConnectionGuard(properties.maxConnections(), properties.headerTimeout(), properties.bodyTimeout(),
+                registry);
     }
 
     @Bean

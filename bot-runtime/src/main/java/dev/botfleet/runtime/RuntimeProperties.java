@@ -20,6 +20,12 @@ import java.time.Duration;
  * @param upstreamMaxEventSize   largest single server-sent event accepted from a provider
  * @param listBots       whether {@code GET /bots} lists the bots; the operator turns it off, so that a route to
  *                       the Poe endpoints exposes nothing else
+ * @param headerTimeout  longest wait for a request's headers, from the connection opening or the previous answer
+ *                       ending; a connection that has not delivered them by then is closed
+ * @param bodyTimeout    longest wait for a request's body once its headers have arrived
+ * @param maxInflightBodyBytes most bytes of request bodies received at once, across all requests
+ * @param maxConnections most client connections open at once; default: half the file descriptors the process
+ *                       may open, less a reserve (each streaming answer also holds a connection to its provider)
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -33,7 +39,11 @@ public record RuntimeProperties(
         Integer upstreamMaxConnections,
         Duration upstreamMaxIdle,
         DataSize upstreamMaxEventSize,
-        Boolean listBots) {
+        Boolean listBots,
+        Duration headerTimeout,
+        Duration bodyTimeout,
+        DataSize maxInflightBodyBytes,
+        Integer maxConnections) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
@@ -45,5 +55,9 @@ public record RuntimeProperties(
         upstreamMaxIdle = upstreamMaxIdle == null ? Duration.ofSeconds(30) : upstreamMaxIdle;
         upstreamMaxEventSize = upstreamMaxEventSize == null ? DataSize.ofMegabytes(16) : upstreamMaxEventSize;
         listBots = listBots == null || listBots;
+        headerTimeout = headerTimeout == null ? Duration.ofSeconds(20) : headerTimeout;
+        bodyTimeout = bodyTimeout == null ? Duration.ofSeconds(20) : bodyTimeout;
+        maxInflightBodyBytes = maxInflightBodyBytes == null ? DataSize.ofMegabytes(32) : maxInflightBodyBytes;
+        maxConnections = maxConnections == null ? FileDescriptors.connectionsWithin() : maxConnections;
     }
 }

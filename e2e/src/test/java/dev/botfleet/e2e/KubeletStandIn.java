@@ -45,12 +45,13 @@ final class KubeletStandIn {
     }
 
     /**
-     * The runtime container's arguments but {@code --manifests} and {@code --server.port}, its mount paths moved
-     * under the local directory.
+     * The runtime container's arguments but {@code --manifests} and the ports (the test picks free ones, and probes
+     * health on the Poe port), its mount paths moved under the local directory.
      */
     List<String> arguments() {
         return container().getArgs().stream()
-                .filter(argument -> !argument.startsWith("--server.port=") && !argument.startsWith("--manifests="))
+                .filter(argument -> !argument.startsWith("--server.port=") && !argument.startsWith("--manifests=")
+                        && !argument.startsWith("--management.server.port="))
                 .map(argument -> argument.replace("=/", "=" + root + "/"))
                 .toList();
     }

@@ -122,6 +122,9 @@ class ServeIT {
             assertThat(answer).contains("event: text", "event: done").doesNotContain("event: error");
             assertThat(upstream.lastRequest().messages()).startsWith("system: prompt 0");
             assertThat(upstream.lastRequest().header("Authorization")).isEqualTo("Bearer " + PROVIDER_KEY);
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(runtime.botUrl("")
+                    .replaceFirst("/$", ""))).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .as("GET /bots on a runtime the operator configured").isEqualTo(404);
 
             List<Long> totals = new ArrayList<>();
             List<Long> operatorParts = new ArrayList<>();

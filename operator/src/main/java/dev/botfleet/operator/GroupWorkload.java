@@ -129,6 +129,8 @@ public final class GroupWorkload {
                 .withType("ClusterIP")
                 .withSelector(group.selector())
                 .addNewPort().withName("http").withPort(80).withNewTargetPort("http").withProtocol("TCP").endPort()
+                .addNewPort().withName("management").withPort(8081).withNewTargetPort("management")
+                .withProtocol("TCP").endPort()
                 .endSpec()
                 .build();
         return withHash(service, service.getSpec());

@@ -52,8 +52,10 @@ class RuntimeGroupReconciliationTest extends OperatorTestBase {
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(runtime.getArgs()).contains("--botfleet.list-bots=false", "--management.server.port=8081");
         assertThat(runtime.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
         assertThat(runtime.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(runtime.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         Volume configVolume = pod.getVolumes().stream().filter(v -> v.getName().equals("config")).findFirst().orElseThrow();
         assertThat(configVolume.getConfigMap().getName()).isEqualTo("botfleet-default");
         assertThat(runtime.getVolumeMounts()).noneSatisfy(m -> assertThat(m.getSubPath()).isNotNull());
@@ -63,8 +65,8 @@ class RuntimeGroupReconciliationTest extends OperatorTestBase {
         assertThat(runtime.getVolumeMounts()).extracting(m -> m.getMountPath())
                 .contains("/etc/botfleet/secrets/openai", "/etc/botfleet/secrets/poe-assistant");
 
-        assertThat(service("default").getSpec().getPorts()).singleElement()
-                .satisfies(port -> assertThat(port.getPort()).isEqualTo(80));
+        assertThat(service("default").getSpec().getPorts()).extracting(port -> port.getName() + ":" + port.getPort())
+                .containsExactly("http:80", "management:8081");
 
         awaitBot("assistant", "RuntimeNotAvailable");
         LLMBot bot = getBot("assistant");

@@ -34,9 +34,11 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.channel.AbortedException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The Poe protocol over HTTP: {@code POST /bots/{name}}, the probe {@code GET /bots/{name}} and {@code GET /bots}. */
 public final class PoeEndpoint {
@@ -51,9 +53,10 @@ public final class PoeEndpoint {
     private final PoeStream stream;
     private final ObjectMapper json;
     private final int maxBodyBytes;
+    private final BodyBudget bodyBudget;
 
     public PoeEndpoint(LiveFleet live, AccessKeyCheck accessKeys, PoeRequests requests, BotHandler handler,
-                       PoeStream stream, ObjectMapper json, int maxBodyBytes) {
+                       PoeStream stream, ObjectMapper json, int maxBodyBytes, BodyBudget bodyBudget) {
         this.live = live;
         this.accessKeys = accessKeys;
         this.requests = requests;
@@ -61,6 +64,7 @@ public final class PoeEndpoint {
         this.stream = stream;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
+        this.bodyBudget = bodyBudget;
     }
 
     public Mono<ServerResponse> post(ServerRequest request) {
@@ -161,8 +165,23 @@ public final class PoeEndpoint {
         return new PoeEvent.Meta(plain ? "text/plain" : "text/markdown", suggestions);
     }
 
+    /**
+     * The request body, refused with 413 past the size limit and with 503 while the bodies being received together
+     * pass the body budget. A caller that hangs up mid-body gets nothing: there is no one to answer.
+     */
     private Mono<byte[]> body(ServerRequest request) {
-        return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), maxBodyBytes)
+        AtomicLong taken = new AtomicLong();
+        Flux<DataBuffer> budgeted = request.bodyToFlux(DataBuffer.class).handle((buffer, sink) -> {
+            if (bodyBudget.take(buffer.readableByteCount())) {
+                taken.addAndGet(buffer.readableByteCount());
+                sink.next(buffer);
+            } else {
+                DataBufferUtils.release(buffer);
+                sink.error(new PoeRequestException(503, "too many request bodies are being received at once; "
+                        + "retry shortly"));
+            }
+        });
+        return DataBufferUtils.join(budgeted, maxBodyBytes)
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
                     buffer.read(bytes);
@@ -171,7 +190,9 @@ public final class PoeEndpoint {
                 })
                 .defaultIfEmpty(new byte[0])
                 .onErrorMap(DataBufferLimitException.class, e -> new PoeRequestException(413,
-                        "request body exceeds " + maxBodyBytes + " bytes"));
+                        "request body exceeds " + maxBodyBytes + " bytes"))
+                .onErrorResume(AbortedException::isConnectionReset, gone -> Mono.empty())
+                .doFinally(signal -> bodyBudget.give(taken.getAndSet(0)));
     }
 
     private static LLMBot bot(Fleet fleet, String name) {
@@ -182,6 +203,10 @@ public final class PoeEndpoint {
         ServerResponse.BodyBuilder response = ServerResponse.status(e.status()).contentType(MediaType.APPLICATION_JSON);
         if (e.status() == 401) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (e.status() == 503) {
+            // The rest of the body is not read: the connection cannot carry another request.
+            response.header(HttpHeaders.RETRY_AFTER, "1").header(HttpHeaders.CONNECTION, "close");
         }
         return response.bodyValue(detail(e.getMessage()));
     }
