@@ -88,6 +88,21 @@ final class ControlPlane {
         return runDirectory().resolve("audit.log");
     }
 
+    /** {@code kubectl apply} of {@code yaml} into {@code namespace}, as the administrator. */
+    void apply(String namespace, String yaml) {
+        kubectl("apply", "-n", namespace, "-f", "-").withInput(yaml).run().orFail();
+    }
+
+    /** An LLMBot of the echo handler, which needs no provider. */
+    static String echoBot(String name) {
+        return """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: %s}
+                spec: {handler: echo}
+                """.formatted(name);
+    }
+
     /** kubectl as the administrator. */
     Command kubectl(String... arguments) {
         return kubectlAs(kubeconfig, arguments);

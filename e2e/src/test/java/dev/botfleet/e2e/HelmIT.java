@@ -20,18 +20,7 @@ class HelmIT {
     private final ControlPlane cluster = ControlPlane.get();
     private final KubernetesClient client = cluster.admin();
 
-    private static String bot(String name) {
-        return """
-                apiVersion: botfleet.dev/v1alpha1
-                kind: LLMBot
-                metadata: {name: %s}
-                spec: {handler: echo}
-                """.formatted(name);
-    }
 
-    private void apply(String namespace, String yaml) {
-        cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(yaml).run().orFail();
-    }
 
     @Test
     void namespacedInstallUpgradeAndUninstall() {
@@ -49,8 +38,8 @@ class HelmIT {
         assertThat(canI(serviceAccount, "list", "llmbots", "")).isFalse();
 
         try (OperatorProcess operator = release.startOperator("tenant")) {
-            apply(watched, bot("inside"));
-            apply(other, bot("outside"));
+            cluster.apply(watched, ControlPlane.echoBot("inside"));
+            cluster.apply(other, ControlPlane.echoBot("outside"));
             Bots.awaitReason(client, watched, "inside", "Ready");
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                     .until(() -> Bots.ready(client, other, "outside").isEmpty());

@@ -34,7 +34,7 @@ class LeaderElectionIT {
             OperatorProcess leader = leaderName.equals("replica-a") ? first : second;
             OperatorProcess follower = leader == first ? second : first;
 
-            cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(bot("before")).run().orFail();
+            cluster.apply(namespace, ControlPlane.echoBot("before"));
             Bots.awaitReason(client, namespace, "before", "Ready");
 
             assertThat(audit.writesBy(leader.credentialId(), start)).isNotEmpty()
@@ -50,7 +50,7 @@ class LeaderElectionIT {
                     + takeover.toMillis() + " ms (lease duration 15 s)");
             assertThat(takeover).isLessThan(Duration.ofSeconds(15 + 2 + 5));
 
-            cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(bot("after")).run().orFail();
+            cluster.apply(namespace, ControlPlane.echoBot("after"));
             Bots.awaitReason(client, namespace, "after", "Ready");
             assertThat(audit.writesBy(follower.credentialId(), start))
                     .anySatisfy(write -> assertThat(write.name()).isEqualTo("after"));
@@ -63,12 +63,4 @@ class LeaderElectionIT {
         return lease == null ? null : lease.getSpec().getHolderIdentity();
     }
 
-    private static String bot(String name) {
-        return """
-                apiVersion: botfleet.dev/v1alpha1
-                kind: LLMBot
-                metadata: {name: %s}
-                spec: {handler: echo}
-                """.formatted(name);
-    }
 }

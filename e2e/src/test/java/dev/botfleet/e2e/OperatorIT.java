@@ -44,9 +44,6 @@ class OperatorIT {
         operator.close();
     }
 
-    private static void apply(String namespace, String yaml) {
-        cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(yaml).run().orFail();
-    }
 
     private static String providerAndSecret() {
         return """
@@ -69,7 +66,7 @@ class OperatorIT {
     @Test
     void botsBecomeReadyThroughAvailableDeploymentsOfTheirGroups() {
         String namespace = Namespaces.create(client, "flow");
-        apply(namespace, providerAndSecret() + """
+        cluster.apply(namespace, providerAndSecret() + """
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot
@@ -130,7 +127,7 @@ class OperatorIT {
     @Test
     void failuresShowOnStatusAndAsEvents() {
         String namespace = Namespaces.create(client, "reasons");
-        apply(namespace, providerAndSecret() + """
+        cluster.apply(namespace, providerAndSecret() + """
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot
@@ -161,7 +158,7 @@ class OperatorIT {
         List<Event> warnings = client.v1().events().inNamespace(namespace).list().getItems();
         assertThat(warnings).allSatisfy(event -> assertThat(event.getMessage()).doesNotContain(OPENAI_KEY));
 
-        apply(namespace, """
+        cluster.apply(namespace, """
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: poe-no-key, labels: {botfleet.dev/watch: "true"}}
@@ -173,17 +170,7 @@ class OperatorIT {
     @Test
     void deletedBotsTakeTheirGroupWithThemThroughTheGarbageCollector() {
         String namespace = Namespaces.create(client, "gc");
-        apply(namespace, """
-                apiVersion: botfleet.dev/v1alpha1
-                kind: LLMBot
-                metadata: {name: one}
-                spec: {handler: echo}
-                ---
-                apiVersion: botfleet.dev/v1alpha1
-                kind: LLMBot
-                metadata: {name: two}
-                spec: {handler: echo}
-                """);
+        cluster.apply(namespace, ControlPlane.echoBot("one") + "---\n" + ControlPlane.echoBot("two"));
         Bots.awaitReason(client, namespace, "one", "Ready");
         Bots.awaitReason(client, namespace, "two", "Ready");
 
@@ -205,7 +192,7 @@ class OperatorIT {
     @Test
     void aNamespaceWithBotsFinishesDeleting() {
         String namespace = Namespaces.create(client, "doomed");
-        apply(namespace, providerAndSecret() + """
+        cluster.apply(namespace, providerAndSecret() + """
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot

@@ -41,16 +41,8 @@ class PermissionsIT {
         operator.close();
     }
 
-    private static void apply(String namespace, String yaml) {
-        cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(yaml).run().orFail();
-    }
 
-    private static final String BOT = """
-            apiVersion: botfleet.dev/v1alpha1
-            kind: LLMBot
-            metadata: {name: blocked}
-            spec: {handler: echo}
-            """;
+    private static final String BOT = ControlPlane.echoBot("blocked");
 
     @Test
     void aMissingPermissionShowsOnTheBotsStatus() {
@@ -70,7 +62,7 @@ class PermissionsIT {
                 });
         String namespace = Namespaces.create(client, "rbac");
         try {
-            apply(namespace, BOT);
+            cluster.apply(namespace, BOT);
             Condition refused = Bots.awaitReason(client, namespace, "blocked", "WriteRefused");
             assertThat(refused.getMessage()).contains("forbidden", "cannot create resource \"deployments\"");
             assertThat(cluster.kubectl("get", "events", "-n", namespace).run().orFail().out())
@@ -87,13 +79,13 @@ class PermissionsIT {
     @Test
     void aQuotaThatRefusesTheDeploymentShowsOnTheBotsStatus() {
         String namespace = Namespaces.create(client, "quota");
-        apply(namespace, """
+        cluster.apply(namespace, """
                 apiVersion: v1
                 kind: ResourceQuota
                 metadata: {name: no-deployments}
                 spec: {hard: {count/deployments.apps: "0"}}
                 """);
-        apply(namespace, BOT);
+        cluster.apply(namespace, BOT);
 
         Condition refused = Bots.awaitReason(client, namespace, "blocked", "WriteRefused");
         assertThat(refused.getMessage()).contains("exceeded quota: no-deployments");
@@ -136,7 +128,7 @@ class PermissionsIT {
             // The API server takes the new policy up within a moment: wait until it refuses a Deployment.
             await().atMost(Duration.ofSeconds(30)).until(() -> !cluster.kubectl("create", "deployment", "probe",
                     "--image=nginx", "--dry-run=server", "-n", namespace).run().succeeded());
-            apply(namespace, BOT);
+            cluster.apply(namespace, BOT);
             Condition refused = Bots.awaitReason(client, namespace, "blocked", "WriteRefused");
             assertThat(refused.getMessage()).contains("images must be pinned by digest");
         } finally {

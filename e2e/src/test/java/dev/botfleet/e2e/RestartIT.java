@@ -21,9 +21,6 @@ class RestartIT {
     private final ControlPlane cluster = ControlPlane.get();
     private final KubernetesClient client = cluster.admin();
 
-    private void apply(String namespace, String yaml) {
-        cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(yaml).run().orFail();
-    }
 
     private static String bot(String name, String prompt) {
         return """
@@ -45,15 +42,15 @@ class RestartIT {
         String namespace = Namespaces.create(client, "restart");
         String doomed = Namespaces.create(client, "restart-doomed");
         try (OperatorProcess operator = release.startOperator("before-restart")) {
-            apply(namespace, bot("kept", "old prompt") + bot("changed", "old prompt") + bot("removed", "old"));
-            apply(doomed, bot("lost", "old"));
+            cluster.apply(namespace, bot("kept", "old prompt") + bot("changed", "old prompt") + bot("removed", "old"));
+            cluster.apply(doomed, bot("lost", "old"));
             for (String bot : new String[] {"kept", "changed", "removed"}) {
                 Bots.awaitReason(client, namespace, bot, "Ready");
             }
             Bots.awaitReason(client, doomed, "lost", "Ready");
         }
 
-        apply(namespace, bot("changed", "new prompt") + bot("added", "new"));
+        cluster.apply(namespace, bot("changed", "new prompt") + bot("added", "new"));
         cluster.kubectl("delete", "-n", namespace, "llmbot/removed", "--wait=false").run().orFail();
         cluster.kubectl("delete", "namespace", doomed, "--wait=false").run().orFail();
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
@@ -75,7 +72,7 @@ class RestartIT {
     void aRestartWithNothingChangedWritesNothing() {
         String namespace = Namespaces.create(client, "idle");
         try (OperatorProcess operator = release.startOperator("idle-first")) {
-            apply(namespace, bot("one", "p") + bot("two", "p") + """
+            cluster.apply(namespace, bot("one", "p") + bot("two", "p") + """
                     apiVersion: botfleet.dev/v1alpha1
                     kind: LLMBot
                     metadata: {name: three}

@@ -57,9 +57,6 @@ class ServeIT {
         operator.close();
     }
 
-    private static void apply(String namespace, String yaml) {
-        cluster.kubectl("apply", "-n", namespace, "-f", "-").withInput(yaml).run().orFail();
-    }
 
     private static String bot(String prompt) {
         return """
@@ -73,7 +70,7 @@ class ServeIT {
     @Test
     void aChangedSystemPromptReachesTheNextAnswer() throws Exception {
         String namespace = Namespaces.create(client, "serve");
-        apply(namespace, """
+        cluster.apply(namespace, """
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: fake-key}
@@ -130,7 +127,7 @@ class ServeIT {
             List<Long> operatorParts = new ArrayList<>();
             for (int change = 1; change <= CHANGES; change++) {
                 long applied = System.nanoTime();
-                apply(namespace, bot("prompt " + change));
+                cluster.apply(namespace, bot("prompt " + change));
                 long served = awaitAnswerWithPrompt(runtime, "system: prompt " + change);
                 totals.add((served - applied) / 1_000_000);
                 operatorParts.add((projectedAt.get() - applied) / 1_000_000);
