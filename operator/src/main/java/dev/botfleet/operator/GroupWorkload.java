@@ -1,8 +1,10 @@
 package dev.botfleet.operator;
 
-import dev.botfleet.api.GroupConfig;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.botfleet.api.BotRuntimeSpec;
+import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.SecretKeyRef;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -18,14 +21,13 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.io.InputStream;
@@ -52,6 +54,8 @@ public final class GroupWorkload {
     static final String SECRETS_DIR = "/etc/botfleet/secrets/";
 
     private static final Deployment TEMPLATE = loadTemplate();
+    private static final ObjectMapper CANONICAL = Serialization.jsonMapper().copy()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private GroupWorkload() {
     }
@@ -142,7 +146,7 @@ public final class GroupWorkload {
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withHash(T resource, Object spec) {
-        resource.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, sha256(Serialization.asJson(spec))));
+        resource.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, sha256(canonicalJson(spec))));
         return resource;
     }
 
@@ -175,6 +179,19 @@ public final class GroupWorkload {
                 .withName(owner.getMetadata().getName())
                 .withUid(owner.getMetadata().getUid())
                 .build();
+    }
+
+    /**
+     * The spec as JSON with every map's keys sorted: label and resource maps built with {@code Map.of} iterate in
+     * an order that changes from one JVM to the next, and a hash over that order made a restarted operator
+     * rewrite every Deployment and Service.
+     */
+    static String canonicalJson(Object spec) {
+        try {
+            return CANONICAL.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String sha256(String text) {
