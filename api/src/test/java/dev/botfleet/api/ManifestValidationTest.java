@@ -30,11 +30,13 @@ class ManifestValidationTest {
             files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(files).as("example manifests").hasSizeGreaterThanOrEqualTo(8);
-        return files.stream().flatMap(file -> Manifests.read(file).stream()
+        List<DynamicTest> tests = files.stream().flatMap(file -> Manifests.read(file).stream()
                 .filter(validator::handles)
                 .map(document -> DynamicTest.dynamicTest(
                         TestPaths.examplesDir().relativize(file) + " " + document.at("/metadata/name").asText(),
-                        () -> assertThat(validator.validate(document)).isEmpty())));
+                        () -> assertThat(validator.validate(document)).isEmpty()))).toList();
+        assertThat(tests).as("botfleet documents among the examples").hasSizeGreaterThanOrEqualTo(12);
+        return tests.stream();
     }
 
     /** Applying an example after creating a Secret, as the docs say, must never overwrite the Secret. */

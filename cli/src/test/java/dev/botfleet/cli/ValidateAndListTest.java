@@ -156,6 +156,47 @@ class ValidateAndListTest {
     }
 
     @Test
+    void fallbacksAreCheckedAgainstTheProvidersInTheFiles() throws IOException {
+        Path bots = file("fallbacks.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: groq}
+                spec: {baseUrl: 'https://api.groq.com/openai/v1', defaultModel: llama, models: [llama]}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: resilient}
+                spec:
+                  handler: echo
+                  fallbacks:
+                    - providerRef: {name: groq}
+                      model: mixtral
+                    - providerRef: {name: elsewhere}
+                """);
+        Cli result = Cli.run("validate", bots.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("LLMBot/resilient: spec.fallbacks[0].model: model 'mixtral' is not in "
+                        + "spec.models of LLMProvider 'groq'",
+                "LLMBot/resilient: spec.fallbacks[1].providerRef.name: warning: LLMProvider 'elsewhere' is not in "
+                        + "these files");
+    }
+
+    @Test
+    void aDocumentThatFailsTheSchemaIsNotCrossChecked() throws IOException {
+        Path bot = file("invalid.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: hot}
+                spec: {providerRef: {name: missing}, temperature: 3}
+                """);
+        Cli result = Cli.run("validate", bot.toString());
+
+        assertThat(result.out().lines()).singleElement().satisfies(line ->
+                assertThat(line).contains("LLMBot/hot: spec.temperature:"));
+    }
+
+    @Test
     void listShowsProvidersAndBots() {
         Cli result = Cli.run("list", EXAMPLES + "/quickstart.yaml");
         assertThat(result.exitCode()).isZero();

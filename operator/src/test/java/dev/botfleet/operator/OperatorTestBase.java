@@ -161,11 +161,14 @@ abstract class OperatorTestBase {
         return writes;
     }
 
-    /** Waits until the operator has written nothing for a while, then returns what it wrote. */
+    /**
+     * Waits until the operator has written nothing for three group write intervals (a deferred group write comes
+     * within one), then returns what it wrote.
+     */
     protected List<String> writesUntilQuiet() throws InterruptedException {
         List<String> writes = new ArrayList<>();
         long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
+        while (System.nanoTime() - quietSince < settings.groupWriteInterval().multipliedBy(3).toNanos()) {
             List<String> batch = takeWrites();
             if (!batch.isEmpty()) {
                 writes.addAll(batch);

@@ -70,4 +70,20 @@ class SecretResolverTest {
         assertThat(hint).contains("OPENAI_API_KEY", secrets.resolve("openai/api-key").toString(), "'openai'")
                 .doesNotContain("sk-never-shown");
     }
+
+    @Test
+    void withoutASecretsDirectoryDocumentsAndTheEnvironmentStillServe() {
+        SecretResolver noDirectory = new SecretResolver(null, environment::get, new SecretRedactor());
+        assertThat(noDirectory.resolve(OPENAI, fleetWithSecret("sk-from-document"))).hasValue("sk-from-document");
+        environment.put("OPENAI_API_KEY", "sk-from-environment");
+        assertThat(noDirectory.resolve(OPENAI, Fleet.empty())).hasValue("sk-from-environment");
+        assertThat(noDirectory.whereToPut(OPENAI)).contains("OPENAI_API_KEY").doesNotContain("null");
+    }
+
+    @Test
+    void resolvedValuesAreRedactedFromThenOn() {
+        SecretRedactor redactor = new SecretRedactor();
+        new SecretResolver(null, environment::get, redactor).resolve(OPENAI, fleetWithSecret("sk-never-shown-0123"));
+        assertThat(redactor.redact("the key sk-never-shown-0123")).isEqualTo("the key [redacted]");
+    }
 }

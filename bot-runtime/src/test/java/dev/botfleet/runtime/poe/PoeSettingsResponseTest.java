@@ -1,0 +1,45 @@
+package dev.botfleet.runtime.poe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.api.PoeSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PoeSettingsResponseTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void everySetFieldIsAnnouncedUnderPoesName() throws Exception {
+        PoeSettings settings = new PoeSettings();
+        settings.setIntroductionMessage("Hi");
+        settings.setAllowAttachments(true);
+        settings.setExpandTextAttachments(false);
+        settings.setEnableImageComprehension(true);
+        settings.setEnforceAuthorRoleAlternation(true);
+        settings.setEnableMultiEntityPrompting(false);
+        settings.setServerBotDependencies(Map.of("GPT-4o", 2));
+        settings.setRateCard("100 points / message");
+        settings.setCostLabel("Message");
+
+        JsonNode response = PoeSettingsResponse.of(settings, json);
+
+        assertThat(response).isEqualTo(json.readTree("""
+                {"response_version": 2, "server_bot_dependencies": {"GPT-4o": 2}, "allow_attachments": true,
+                 "introduction_message": "Hi", "expand_text_attachments": false, "enable_image_comprehension": true,
+                 "enforce_author_role_alternation": true, "enable_multi_entity_prompting": false,
+                 "rate_card": "100 points / message", "cost_label": "Message"}"""));
+    }
+
+    @Test
+    void unsetFieldsAreLeftToPoesDefaults() throws Exception {
+        assertThat(PoeSettingsResponse.of(new PoeSettings(), json)).isEqualTo(json.readTree("""
+                {"response_version": 2, "server_bot_dependencies": {}}"""));
+        assertThat(PoeSettingsResponse.of(null, json)).isEqualTo(json.readTree("""
+                {"response_version": 2, "server_bot_dependencies": {}}"""));
+    }
+}

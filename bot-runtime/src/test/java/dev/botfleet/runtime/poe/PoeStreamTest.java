@@ -1,0 +1,59 @@
+package dev.botfleet.runtime.poe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.runtime.secrets.SecretRedactor;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PoeStreamTest {
+
+    private static final PoeEvent.Meta META = new PoeEvent.Meta("text/markdown", false);
+
+    private final SecretRedactor redactor = new SecretRedactor();
+    private final PoeStream stream = new PoeStream(new PoeEventCodec(new ObjectMapper()), Duration.ofSeconds(10),
+            redactor);
+
+    private List<PoeEvent> events(Flux<PoeEvent> answer) {
+        return stream.events(META, answer).collectList().block(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aHandlerThatThrowsBecomesAnErrorThenDone() {
+        List<PoeEvent> events = events(Flux.concat(Flux.just(new PoeEvent.Text("partial ")),
+                Flux.error(new IllegalStateException("boom"))));
+
+        assertThat(events).containsExactly(META, new PoeEvent.Text("partial "),
+                PoeEvent.Error.notRetryable(PoeStream.UNEXPECTED), new PoeEvent.Done());
+    }
+
+    @Test
+    void theAnswerStopsAtItsFirstError() {
+        List<PoeEvent> events = events(Flux.just(new PoeEvent.Text("a"), PoeEvent.Error.retryable("upstream"),
+                new PoeEvent.Text("after the error"), PoeEvent.Error.notRetryable("second")));
+
+        assertThat(events).containsExactly(META, new PoeEvent.Text("a"), PoeEvent.Error.retryable("upstream"),
+                new PoeEvent.Done());
+    }
+
+    @Test
+    void metaComesFirstAndDoneExactlyOnceEvenForAnEmptyAnswer() {
+        assertThat(events(Flux.empty())).containsExactly(META, new PoeEvent.Done());
+    }
+
+    @Test
+    void knownSecretsAreRedactedFromTextAndCredentialsFromErrors() {
+        redactor.remember("sk-remembered-0123456789");
+        List<PoeEvent> events = events(Flux.just(new PoeEvent.Text("key sk-remembered-0123456789 here"),
+                new PoeEvent.ReplaceResponse("again sk-remembered-0123456789"),
+                PoeEvent.Error.retryable("provider said: Bearer abcdefghijklmnop")));
+
+        assertThat(events).containsExactly(META, new PoeEvent.Text("key [redacted] here"),
+                new PoeEvent.ReplaceResponse("again [redacted]"),
+                PoeEvent.Error.retryable("provider said: Bearer [redacted]"), new PoeEvent.Done());
+    }
+}
