@@ -2,6 +2,7 @@ package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -28,6 +29,7 @@ public class BotRuntime extends CustomResource<BotRuntimeSpec, BotRuntimeStatus>
 
     @Override
     @JsonPropertyDescription("Settings of the group; unset fields keep the operator's defaults.")
+    @Required
     public BotRuntimeSpec getSpec() {
         return super.getSpec();
     }

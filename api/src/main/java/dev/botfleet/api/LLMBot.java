@@ -2,6 +2,7 @@ package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -27,6 +28,7 @@ public class LLMBot extends CustomResource<LLMBotSpec, LLMBotStatus> implements 
 
     @Override
     @JsonPropertyDescription("Desired state of the bot.")
+    @Required
     public LLMBotSpec getSpec() {
         return super.getSpec();
     }

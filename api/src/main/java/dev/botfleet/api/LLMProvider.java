@@ -2,6 +2,7 @@ package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -28,6 +29,7 @@ public class LLMProvider extends CustomResource<LLMProviderSpec, LLMProviderStat
 
     @Override
     @JsonPropertyDescription("Desired state of the provider.")
+    @Required
     public LLMProviderSpec getSpec() {
         return super.getSpec();
     }

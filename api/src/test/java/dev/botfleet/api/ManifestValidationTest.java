@@ -78,6 +78,32 @@ class ManifestValidationTest {
     }
 
     @Test
+    void namesFollowTheApiServersRule() {
+        String bot = """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {%s}
+                spec: {handler: echo}
+                """;
+        assertThat(validator.validate(yaml(bot.formatted("")))).extracting(Violation::toString)
+                .containsExactly("metadata.name: Required value");
+        assertThat(validator.validate(yaml(bot.formatted("name: ''")))).extracting(Violation::field)
+                .containsExactly("metadata.name");
+        assertThat(validator.validate(yaml(bot.formatted("name: " + "a".repeat(254))))).extracting(Violation::field)
+                .containsExactly("metadata.name");
+        assertThat(validator.validate(yaml(bot.formatted("name: " + "a".repeat(253))))).isEmpty();
+    }
+
+    @Test
+    void aMissingSpecIsNamedAtTheTop() {
+        assertThat(validator.validate(yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: p}
+                """))).extracting(Violation::toString).contains("spec: Required value");
+    }
+
+    @Test
     void violationMessagesSayWhatIsWrong() {
         JsonNode bot = yaml("""
                 apiVersion: botfleet.dev/v1alpha1

@@ -114,14 +114,8 @@ public final class ManifestValidator {
         return new Violation(location.isEmpty() ? "<root>" : location, message);
     }
 
-    /**
-     * {@code $.spec.fallbacks[0].model} or {@code /spec/fallbacks/0/model} as the API server names the field:
-     * {@code spec.fallbacks[0].model}.
-     */
+    /** The schema library's JSON pointer {@code /spec/fallbacks/0/model} as the API server names the field. */
     private static String field(String location) {
-        if (location.startsWith("$")) {
-            return location.replaceFirst("^\\$\\.?", "");
-        }
         StringBuilder field = new StringBuilder();
         for (String segment : location.replaceFirst("^/", "").split("/", -1)) {
             if (ARRAY_INDEX.matcher(segment).matches()) {
@@ -139,7 +133,6 @@ public final class ManifestValidator {
         }
         if (value.isObject()) {
             JsonNode properties = schema.get("properties");
-            JsonNode additional = schema.get("additionalProperties");
             Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
@@ -149,8 +142,6 @@ public final class ManifestValidator {
                 }
                 if (properties != null && properties.has(field.getKey())) {
                     unknownFields(properties.get(field.getKey()), field.getValue(), fieldPath, violations);
-                } else if (additional != null && additional.isObject()) {
-                    unknownFields(additional, field.getValue(), fieldPath, violations);
                 } else if (properties != null) {
                     violations.add(new Violation(fieldPath, "unknown field \"" + fieldPath + "\""));
                 }
