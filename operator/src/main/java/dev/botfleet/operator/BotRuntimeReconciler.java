@@ -47,7 +47,7 @@ public class BotRuntimeReconciler implements Reconciler<BotRuntime> {
         List<String> served = bots.list(runtime.getMetadata().getNamespace(),
                         bot -> bot.getSpec().effectiveRuntime().equals(group) && bot.getMetadata().getDeletionTimestamp() == null)
                 .map(bot -> bot.getMetadata().getName()).sorted().toList();
-        Condition ready = Conditions.ready(true, "Ready", served.isEmpty()
+        Condition ready = Conditions.ready(Reason.READY, served.isEmpty()
                         ? "no LLMBot uses runtime group '" + group + "' yet"
                         : "applies to runtime group '" + group + "' (" + served.size() + " bot(s))",
                 runtime.getMetadata().getGeneration(), runtime.getStatus());
@@ -55,6 +55,6 @@ public class BotRuntimeReconciler implements Reconciler<BotRuntime> {
         status.setObservedGeneration(runtime.getMetadata().getGeneration());
         status.setConditions(Conditions.only(ready));
         status.setBots(served);
-        return StatusWrites.update(runtime, status, ready, events, context);
+        return StatusWrites.update(runtime, status, Reason.READY, events, context);
     }
 }

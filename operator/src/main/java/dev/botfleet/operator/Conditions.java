@@ -15,9 +15,9 @@ public final class Conditions {
     }
 
     /** The Ready condition the resource should carry, given the one it has. */
-    public static Condition ready(boolean ready, String reason, String message, Long generation,
-                                  ResourceStatus current) {
-        Condition condition = new Condition(Condition.READY, ready ? Condition.TRUE : Condition.FALSE, reason, message);
+    static Condition ready(Reason reason, String message, Long generation, ResourceStatus current) {
+        Condition condition = new Condition(Condition.READY, reason.ready() ? Condition.TRUE : Condition.FALSE,
+                reason.value(), message);
         condition.setObservedGeneration(generation);
         Condition previous = find(current);
         boolean unchanged = previous != null && Objects.equals(previous.getStatus(), condition.getStatus());

@@ -133,11 +133,17 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         if (state.writeDeferredFor() != null) {
             return UpdateControl.<LLMBot>noUpdate().rescheduleAfter(state.writeDeferredFor());
         }
-        Condition ready = readiness(bot, group, state);
-        UpdateControl<LLMBot> control = StatusWrites.update(bot, status(bot, group, ready), ready, events, context);
+        String namespace = bot.getMetadata().getNamespace();
+        BotReadiness.Verdict verdict = BotReadiness.of(bot, group,
+                new BotReadiness.GroupView(state.handlers(), state.config().tooLarge(), state.available()),
+                name -> providers.get(new ResourceID(name, namespace)),
+                key -> secrets.check(namespace, key) == SecretKeys.Presence.PRESENT);
+        Condition ready = Conditions.ready(verdict.reason(), verdict.message(), bot.getMetadata().getGeneration(),
+                bot.getStatus());
+        UpdateControl<LLMBot> control = StatusWrites.update(bot, status(bot, group, ready), verdict.reason(), events,
+                context);
         // The access key Secret may carry no watch label, and then sends no events: look again later.
-        return "AccessKeyNotFound".equals(ready.getReason())
-                ? control.rescheduleAfter(settings.recheckInterval()) : control;
+        return verdict.reason().recheck() ? control.rescheduleAfter(settings.recheckInterval()) : control;
     }
 
     /**
@@ -147,10 +153,11 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     @Override
     public ErrorStatusUpdateControl<LLMBot> updateErrorStatus(LLMBot bot, Context<LLMBot> context, Exception e) {
         RuntimeGroup group = RuntimeGroup.of(bot);
-        String reason = ApiErrors.refused(e) ? "WriteRefused" : "ReconcileFailed";
-        Condition failed = failing(reason, "runtime group '" + group.name() + "' could not be brought up to date: "
-                + ApiErrors.message(e) + " (retrying)", bot);
-        StatusWrites.update(bot, status(bot, group, failed), failed, events, context);
+        Reason reason = ApiErrors.refused(e) ? Reason.WRITE_REFUSED : Reason.RECONCILE_FAILED;
+        Condition failed = Conditions.ready(reason, "runtime group '" + group.name() + "' could not be brought up "
+                + "to date: " + ApiErrors.message(e) + " (retrying)", bot.getMetadata().getGeneration(),
+                bot.getStatus());
+        StatusWrites.update(bot, status(bot, group, failed), reason, events, context);
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
@@ -247,69 +254,6 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
             overrides.map(BotRuntimeSpec::getHandlers).ifPresent(handlers::addAll);
             return new GroupState(config, available, handlers, null);
         }
-    }
-
-    private Condition readiness(LLMBot bot, RuntimeGroup group, GroupState state) {
-        Long generation = bot.getMetadata().getGeneration();
-        String handler = bot.getSpec().effectiveHandler();
-        if (!state.handlers().contains(handler)) {
-            return failing("HandlerNotAvailable", "the runtime image of group '" + group.name() + "' has no handler '"
-                    + handler + "' (it has " + String.join(", ", state.handlers()) + "); run the group on a custom "
-                    + "image that packages it, declared in the spec.handlers of a BotRuntime named '" + group.name()
-                    + "'", bot);
-        }
-        Optional<Condition> providerProblem = providerProblem(bot);
-        if (providerProblem.isPresent()) {
-            return providerProblem.get();
-        }
-        String namespace = bot.getMetadata().getNamespace();
-        SecretKeyRef accessKey = bot.getSpec().getAccessKeySecretRef();
-        if (accessKey != null && secrets.check(namespace, accessKey) != SecretKeys.Presence.PRESENT) {
-            return failing("AccessKeyNotFound", "the Poe access key is not in Secret '" + accessKey.getName()
-                    + "' under key '" + accessKey.getKey() + "'; create it with the key from the bot's Poe "
-                    + "settings page", bot);
-        }
-        if (state.config().tooLarge().contains(bot.getMetadata().getName())) {
-            return failing("RuntimeConfigTooLarge", "runtime group '" + group.name() + "' has no room for this "
-                    + "bot: its ConfigMap would exceed " + GroupConfig.MAX_BYTES + " bytes; move the bot to "
-                    + "another group with spec.runtime", bot);
-        }
-        if (!state.available()) {
-            return failing("RuntimeNotAvailable", "waiting for Deployment " + group.objectName()
-                    + " to have an available replica", bot);
-        }
-        return Conditions.ready(true, "Ready", "served at " + group.endpoint(bot.getMetadata().getName()),
-                generation, bot.getStatus());
-    }
-
-    /** What keeps the bot's provider from answering it, if anything; nothing for a bot without a provider. */
-    private Optional<Condition> providerProblem(LLMBot bot) {
-        if (bot.getSpec().getProviderRef() == null) {
-            return Optional.empty();
-        }
-        String namespace = bot.getMetadata().getNamespace();
-        String providerName = bot.getSpec().getProviderRef().getName();
-        Optional<LLMProvider> provider = providers.get(new ResourceID(providerName, namespace));
-        if (provider.isEmpty()) {
-            return Optional.of(failing("ProviderNotFound", "LLMProvider '" + providerName + "' does not exist in "
-                    + "namespace " + namespace + "; create it or fix spec.providerRef.name", bot));
-        }
-        Condition providerReady = Conditions.find(provider.get().getStatus());
-        if (providerReady != null && Condition.FALSE.equals(providerReady.getStatus())) {
-            return Optional.of(failing("ProviderNotReady", "LLMProvider '" + providerName + "' is not ready: "
-                    + providerReady.getMessage(), bot));
-        }
-        String model = bot.getSpec().getModel() != null ? bot.getSpec().getModel()
-                : provider.get().getSpec().getDefaultModel();
-        if (!provider.get().getSpec().allowsModel(model)) {
-            return Optional.of(failing("ModelNotAllowed", "model '" + model + "' is not in spec.models of "
-                    + "LLMProvider '" + providerName + "'; pick one of " + provider.get().getSpec().getModels(), bot));
-        }
-        return Optional.empty();
-    }
-
-    private static Condition failing(String reason, String message, LLMBot bot) {
-        return Conditions.ready(false, reason, message, bot.getMetadata().getGeneration(), bot.getStatus());
     }
 
     private static String namespacedName(HasMetadata resource) {

@@ -59,26 +59,35 @@ public class LLMProviderReconciler implements Reconciler<LLMProvider> {
         SecretKeyRef ref = provider.getSpec().getApiKeySecretRef();
         String namespace = provider.getMetadata().getNamespace();
         Long generation = provider.getMetadata().getGeneration();
-        Condition ready;
+        Reason reason;
+        String message;
         if (ref == null) {
-            ready = Conditions.ready(true, "Ready", "No API key is needed", generation, provider.getStatus());
+            reason = Reason.READY;
+            message = "No API key is needed";
         } else {
-            ready = switch (secrets.check(namespace, ref)) {
-                case PRESENT -> Conditions.ready(true, "Ready", "API key found in Secret " + ref.getName(),
-                        generation, provider.getStatus());
-                case SECRET_NOT_FOUND -> Conditions.ready(false, "SecretNotFound", "Secret '" + ref.getName()
-                        + "' does not exist in namespace " + namespace + "; create it with the API key under key '"
-                        + ref.getKey() + "'", generation, provider.getStatus());
-                case KEY_MISSING -> Conditions.ready(false, "SecretKeyMissing", "Secret '" + ref.getName()
-                        + "' has no key '" + ref.getKey() + "' or its value is empty; put the API key under that "
-                        + "key or fix spec.apiKeySecretRef.key", generation, provider.getStatus());
-            };
+            switch (secrets.check(namespace, ref)) {
+                case PRESENT -> {
+                    reason = Reason.READY;
+                    message = "API key found in Secret " + ref.getName();
+                }
+                case SECRET_NOT_FOUND -> {
+                    reason = Reason.SECRET_NOT_FOUND;
+                    message = "Secret '" + ref.getName() + "' does not exist in namespace " + namespace
+                            + "; create it with the API key under key '" + ref.getKey() + "'";
+                }
+                default -> {
+                    reason = Reason.SECRET_KEY_MISSING;
+                    message = "Secret '" + ref.getName() + "' has no key '" + ref.getKey() + "' or its value is "
+                            + "empty; put the API key under that key or fix spec.apiKeySecretRef.key";
+                }
+            }
         }
+        Condition ready = Conditions.ready(reason, message, generation, provider.getStatus());
         LLMProviderStatus status = new LLMProviderStatus();
         status.setObservedGeneration(generation);
         status.setConditions(Conditions.only(ready));
-        UpdateControl<LLMProvider> control = StatusWrites.update(provider, status, ready, events, context);
+        UpdateControl<LLMProvider> control = StatusWrites.update(provider, status, reason, events, context);
         // Secrets without the watch label send no events: look again while the key is missing.
-        return Condition.TRUE.equals(ready.getStatus()) ? control : control.rescheduleAfter(settings.recheckInterval());
+        return reason.recheck() ? control.rescheduleAfter(settings.recheckInterval()) : control;
     }
 }

@@ -8,7 +8,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Writes a status only when it changed, and records an Event when a resource turns to a failure. Waiting for
@@ -16,21 +15,18 @@ import java.util.Set;
  */
 final class StatusWrites {
 
-    private static final Set<String> PROGRESS = Set.of("RuntimeNotAvailable");
-
     private StatusWrites() {
     }
 
     static <S extends ResourceStatus, R extends CustomResource<?, S>> UpdateControl<R> update(
-            R resource, S status, Condition ready, EventRecorder events, Context<R> context) {
+            R resource, S status, Reason reason, EventRecorder events, Context<R> context) {
         S current = resource.getStatus();
         if (Objects.equals(current, status)) {
             return UpdateControl.noUpdate();
         }
         Condition previous = Conditions.find(current);
-        boolean failing = Condition.FALSE.equals(ready.getStatus()) && !PROGRESS.contains(ready.getReason());
-        if (failing && (previous == null || !Objects.equals(previous.getReason(), ready.getReason()))) {
-            events.warning(resource, ready.getReason(), ready.getMessage());
+        if (reason.recordsEvent() && (previous == null || !Objects.equals(previous.getReason(), reason.value()))) {
+            events.warning(resource, reason.value(), Conditions.find(status).getMessage());
         }
         resource.setStatus(status);
         // Written here, with the resourceVersion it was computed from, and handed to the controller's cache, so
