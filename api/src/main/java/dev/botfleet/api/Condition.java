@@ -12,7 +12,6 @@ public class Condition {
     public static final String READY = "Ready";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
-    public static final String UNKNOWN = "Unknown";
 
     @JsonPropertyDescription("Kind of condition, for example Ready.")
     private String type;

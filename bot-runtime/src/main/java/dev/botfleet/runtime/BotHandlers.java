@@ -33,11 +33,6 @@ public final class BotHandlers implements BotHandler {
         }
     }
 
-    /** The names LLMBots may give in {@code spec.handler}. */
-    public java.util.Set<String> names() {
-        return handlers.keySet();
-    }
-
     @Override
     public Flux<PoeEvent> answer(BotContext context, QueryRequest request) {
         String name = context.bot().getSpec().effectiveHandler();

@@ -51,9 +51,12 @@ import java.util.TreeSet;
 public final class GroupWorkload {
 
     public static final String HASH_ANNOTATION = "botfleet.dev/desired-hash";
-    static final String SECRETS_DIR = "/etc/botfleet/secrets/";
-
     private static final Deployment TEMPLATE = loadTemplate();
+    /** Where the template's runtime looks for Secrets ({@code --secrets-dir}); each Secret is mounted below it. */
+    static final String SECRETS_DIR = TEMPLATE.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()
+            .stream().filter(argument -> argument.startsWith("--secrets-dir=")).findFirst().orElseThrow()
+            .substring("--secrets-dir=".length()) + "/";
+
     private static final ObjectMapper CANONICAL = Serialization.jsonMapper().copy()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 

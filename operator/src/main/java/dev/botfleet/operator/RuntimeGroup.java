@@ -12,7 +12,6 @@ public record RuntimeGroup(String namespace, String name) {
     public static final String GROUP_LABEL = "botfleet.dev/runtime";
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
     public static final String CONFIG_KEY = "bots.yaml";
-    public static final int RUNTIME_PORT = 8080;
 
     public static RuntimeGroup of(LLMBot bot) {
         return new RuntimeGroup(bot.getMetadata().getNamespace(), bot.getSpec().effectiveRuntime());

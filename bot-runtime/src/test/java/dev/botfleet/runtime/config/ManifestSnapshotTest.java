@@ -70,4 +70,35 @@ class ManifestSnapshotTest {
         Files.writeString(file, "kind: LLMProvider\n");
         assertThat(snapshot.sameAs(ManifestSnapshot.read(file))).isFalse();
     }
+
+    @Test
+    void theFingerprintTellsWhereOneFileEndsAndTheNextBegins() throws Exception {
+        Path one = Files.createDirectory(dir.resolve("one"));
+        Files.writeString(one.resolve("a.yaml"), "ab");
+        Files.writeString(one.resolve("b.yaml"), "c");
+        Path other = Files.createDirectory(dir.resolve("other"));
+        Files.writeString(other.resolve("a.yaml"), "a");
+        Files.writeString(other.resolve("b.yaml"), "bc");
+        assertThat(ManifestSnapshot.read(one).sameAs(ManifestSnapshot.read(other))).isFalse();
+    }
+
+    @Test
+    void onlyVisibleYamlAndJsonFilesOfADirectoryCount() throws Exception {
+        Path plain = Files.createDirectory(dir.resolve("plain"));
+        Files.writeString(plain.resolve("bots.yaml"), "x");
+        Files.writeString(plain.resolve("extra.json"), "{}");
+        Files.writeString(plain.resolve("notes.txt"), "ignored");
+        Files.writeString(plain.resolve(".hidden.yaml"), "ignored");
+        Files.createDirectory(plain.resolve("nested.yaml"));
+        ManifestSnapshot snapshot = ManifestSnapshot.read(plain);
+        assertThat(snapshot.atomic()).isFalse();
+        assertThat(snapshot.files().keySet()).containsExactly(plain.resolve("bots.yaml"), plain.resolve("extra.json"));
+    }
+
+    @Test
+    void aMissingPathIsRefusedNamingIt() {
+        Path missing = dir.resolve("nowhere.yaml");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ManifestSnapshot.read(missing))
+                .isInstanceOf(ManifestException.class).hasMessageContaining(missing + ": no such file");
+    }
 }

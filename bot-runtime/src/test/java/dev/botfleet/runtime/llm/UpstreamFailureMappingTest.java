@@ -97,4 +97,36 @@ class UpstreamFailureMappingTest {
         assertThat(timeout.reason()).isEqualTo("timeout");
         assertThat(timeout.retryable()).isTrue();
     }
+
+    @Test
+    void wrappedFailuresAreUnwrappedAndConnectionAndTlsFailuresNamed() {
+        UpstreamFailure inner = UpstreamFailure.of(response(500, "{}", new HttpHeaders()), TARGET);
+        assertThat(UpstreamFailure.of(new java.util.concurrent.CompletionException(
+                new java.util.concurrent.ExecutionException(inner)), TARGET)).isSameAs(inner);
+
+        UpstreamFailure tls = UpstreamFailure.of(new IllegalStateException("handshake",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed")), TARGET);
+        assertThat(tls.reason()).isEqualTo("tls");
+        assertThat(tls.retryable()).isFalse();
+        assertThat(tls.getMessage()).contains("PKIX path building failed");
+
+        UpstreamFailure refused = UpstreamFailure.of(new IllegalStateException("io",
+                new java.net.ConnectException("Connection refused")), TARGET);
+        assertThat(refused.reason()).isEqualTo("connection");
+        assertThat(refused.retryable()).isTrue();
+        assertThat(refused.getMessage()).contains("cannot reach the provider (ConnectException: Connection refused)");
+
+        assertThat(UpstreamFailure.of(new IllegalArgumentException("odd"), TARGET).reason()).isEqualTo("unexpected");
+    }
+
+    @Test
+    void aMessageOfExactly300CharactersIsKeptWhole() {
+        String message = "y".repeat(300);
+        UpstreamFailure failure = UpstreamFailure.of(response(422, "{\"error\": {\"message\": \"" + message
+                + "\"}}", new HttpHeaders()), TARGET);
+        assertThat(failure.getMessage()).endsWith(message).doesNotEndWith("…");
+        UpstreamFailure structured = UpstreamFailure.of(response(422, "{\"error\": {\"message\": {\"x\": 1}}}",
+                new HttpHeaders()), TARGET);
+        assertThat(structured.getMessage()).endsWith("{\"error\": {\"message\": {\"x\": 1}}}");
+    }
 }

@@ -44,5 +44,10 @@ class PoeRequestsTest {
         refused(QUERY.replace("\"query\": [{\"role\": \"user\", \"content\": \"hi\"}]", "\"query\": \"hi\""),
                 "field 'query' has the wrong type");
         refused(QUERY.replace("\"content\": \"hi\"", "\"content\": [1]"), "field 'query[0].content' has the wrong type");
+        refused(QUERY.replace("\"user_id\": \"u\", ", ""), "field 'user_id' is required");
+        refused(QUERY.replace("\"query\": [{\"role\": \"user\", \"content\": \"hi\"}]", "\"query\": null"),
+                "field 'query' is required");
+        refused(QUERY.replace("\"role\": \"user\"", "\"role\": \"user\", \"attachments\": \"x\""),
+                "field 'query[0].attachments' has the wrong type");
     }
 }

@@ -86,4 +86,11 @@ class SecretResolverTest {
         new SecretResolver(null, environment::get, redactor).resolve(OPENAI, fleetWithSecret("sk-never-shown-0123"));
         assertThat(redactor.redact("the key sk-never-shown-0123")).isEqualTo("the key [redacted]");
     }
+
+    @Test
+    void aDirectoryWhereTheKeyFileShouldBeIsNotAKey() throws IOException {
+        Files.createDirectories(secrets.resolve("openai").resolve("api-key"));
+        environment.put("OPENAI_API_KEY", "sk-from-environment");
+        assertThat(resolver().resolve(OPENAI, Fleet.empty())).hasValue("sk-from-environment");
+    }
 }

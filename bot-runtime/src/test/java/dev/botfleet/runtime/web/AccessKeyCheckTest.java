@@ -60,6 +60,8 @@ class AccessKeyCheckTest {
         assertThat(status(() -> check.verify(GUARDED, fleet, "Basic " + KEY))).as("the right key, another scheme")
                 .isEqualTo(401);
         assertThat(status(() -> check.verify(GUARDED, fleet, KEY))).as("no scheme").isEqualTo(401);
+        assertThat(status(() -> check.verify(GUARDED, fleet, "Basic: " + KEY))).as("another seven-letter scheme")
+                .isEqualTo(401);
         assertThat(status(() -> check.verify(GUARDED, fleet, "Bearer"))).isEqualTo(401);
         assertThat(status(() -> check.verify(GUARDED, fleet, "Bearer " + KEY + "x"))).isEqualTo(401);
         assertThat(status(() -> check.verify(GUARDED, fleet, "Bearer " + KEY.substring(1)))).isEqualTo(401);
