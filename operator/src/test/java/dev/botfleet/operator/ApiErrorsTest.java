@@ -19,10 +19,12 @@ class ApiErrorsTest {
                         + "create new content in namespace gone because it is being terminated")
                 .withNewDetails().addNewCause().withReason("NamespaceTerminating").endCause().endDetails().build();
         Status rbac = new StatusBuilder().withCode(403).withMessage("deployments.apps is forbidden: User cannot create")
-                .withNewDetails().endDetails().build();
+                .withNewDetails().addNewCause().withReason("FieldValueForbidden").endCause().endDetails().build();
+        Status noDetails = new StatusBuilder().withCode(403).withMessage("forbidden").build();
 
         assertThat(ApiErrors.namespaceTerminating(refusal(403, terminating))).isTrue();
         assertThat(ApiErrors.namespaceTerminating(refusal(403, rbac))).isFalse();
+        assertThat(ApiErrors.namespaceTerminating(refusal(403, noDetails))).isFalse();
         assertThat(ApiErrors.namespaceTerminating(new KubernetesClientException("no status"))).isFalse();
         assertThat(ApiErrors.namespaceTerminating(new IllegalStateException("not an API error"))).isFalse();
     }
@@ -44,6 +46,8 @@ class ApiErrorsTest {
         assertThat(ApiErrors.message(refusal(403, new StatusBuilder().withMessage("exceeded quota: q").build())))
                 .isEqualTo("exceeded quota: q");
         assertThat(ApiErrors.message(new IllegalStateException("plain"))).isEqualTo("plain");
+        assertThat(ApiErrors.message(new KubernetesClientException("client side", 403, new StatusBuilder().build())))
+                .isEqualTo("client side");
         String longMessage = "x".repeat(ApiErrors.MAX_MESSAGE + 10);
         assertThat(ApiErrors.message(refusal(403, new StatusBuilder().withMessage(longMessage).build())))
                 .hasSize(ApiErrors.MAX_MESSAGE + 1).endsWith("x…");

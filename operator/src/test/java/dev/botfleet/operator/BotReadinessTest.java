@@ -120,6 +120,8 @@ class BotReadinessTest {
         assertThat(Reason.SECRET_KEY_MISSING.recheck()).isTrue();
         assertThat(Reason.MODEL_NOT_ALLOWED.recheck()).isFalse();
         assertThat(Reason.READY.ready()).isTrue();
+        assertThat(Reason.RUNTIME_NOT_AVAILABLE.ready()).isFalse();
+        assertThat(Reason.ACCESS_KEY_NOT_FOUND.recordsEvent()).isTrue();
         assertThat(Reason.WRITE_REFUSED.value()).isEqualTo("WriteRefused");
     }
 }

@@ -1,7 +1,12 @@
 package dev.botfleet.operator;
 
+import dev.botfleet.api.BotRuntimeSpec;
+import dev.botfleet.api.GroupConfig;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -11,11 +16,15 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class GroupWorkloadTest {
 
@@ -47,6 +56,129 @@ class GroupWorkloadTest {
                     assertThat(env.getName()).isEqualTo("LOGGING_STRUCTURED_FORMAT_CONSOLE");
                     assertThat(env.getValue()).isEqualTo("ecs");
                 });
+    }
+
+    private static <T> T yaml(String text, Class<T> type) {
+        return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(text, type);
+    }
+
+    @Test
+    void theConfigMapHoldsTheGroupsDocumentsAndIsOwnedByEachBot() {
+        LLMBot one = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: one, namespace: team-a, uid: u-one}
+                spec: {handler: echo}
+                """, LLMBot.class);
+        LLMBot two = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: two, namespace: team-a, uid: u-two}
+                spec: {handler: echo}
+                """, LLMBot.class);
+        GroupConfig config = GroupConfig.render(List.of(one, two), name -> Optional.empty());
+
+        ConfigMap map = GroupWorkload.configMap(new RuntimeGroup("team-a", "default"), config, List.of(one, two));
+
+        assertThat(map.getMetadata().getName()).isEqualTo("botfleet-default");
+        assertThat(map.getMetadata().getNamespace()).isEqualTo("team-a");
+        assertThat(map.getMetadata().getLabels()).containsEntry(RuntimeGroup.GROUP_LABEL, "default")
+                .containsEntry(RuntimeGroup.MANAGED_BY, RuntimeGroup.OPERATOR);
+        assertThat(map.getData()).containsOnlyKeys(RuntimeGroup.CONFIG_KEY);
+        assertThat(map.getData().get(RuntimeGroup.CONFIG_KEY)).isEqualTo(config.yaml()).contains("name: one", "name: two");
+        assertThat(map.getMetadata().getOwnerReferences()).extracting(o -> o.getKind() + "/" + o.getName() + "/"
+                + o.getUid()).containsExactly("LLMBot/one/u-one", "LLMBot/two/u-two");
+    }
+
+    @Test
+    void eachReferencedSecretKeyIsMountedOnceUnderTheSecretsDirectory() {
+        LLMBot bot = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: b, namespace: team-a}
+                spec: {providerRef: {name: p}, accessKeySecretRef: {name: poe, key: access-key}}
+                """, LLMBot.class);
+        LLMProvider provider = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: p, namespace: team-a}
+                spec: {baseUrl: 'https://x/v1', defaultModel: m, apiKeySecretRef: {name: poe, key: api-key}}
+                """, LLMProvider.class);
+        SortedMap<String, SortedSet<String>> secrets = GroupWorkload.mountedSecrets(List.of(bot), List.of(provider));
+        assertThat(secrets).containsOnlyKeys("poe");
+        assertThat(secrets.get("poe")).containsExactly("access-key", "api-key");
+
+        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-default").withUid("u-1")
+                .endMetadata().build();
+        owner.setApiVersion("v1");
+        Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), secrets,
+                OperatorTestBase.settingsForMock(Map.of()), owner, Optional.empty());
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement().satisfies(volume -> {
+            assertThat(volume.getSecret().getSecretName()).isEqualTo("poe");
+            assertThat(volume.getSecret().getOptional()).isTrue();
+            assertThat(volume.getSecret().getItems()).extracting(KeyToPath::getKey, KeyToPath::getPath)
+                    .containsExactly(tuple("access-key", "access-key"), tuple("api-key", "api-key"));
+        });
+        assertThat(pod.getContainers().get(0).getVolumeMounts())
+                .anySatisfy(mount -> {
+                    assertThat(mount.getMountPath()).isEqualTo(GroupWorkload.SECRETS_DIR + "poe");
+                    assertThat(mount.getReadOnly()).isTrue();
+                });
+        assertThat(GroupWorkload.SECRETS_DIR).isEqualTo("/etc/botfleet/secrets/");
+        assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getName()).isEqualTo("botfleet-default"));
+        assertThat(GroupWorkload.hashOf(deployment)).hasSize(32);
+    }
+
+    @Test
+    void aBotRuntimeReplacesTheOperatorsDefaults() {
+        BotRuntimeSpec custom = yaml("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: BotRuntime
+                metadata: {name: default, namespace: team-a}
+                spec:
+                  image: registry.example.com/custom:1
+                  replicas: 3
+                  resources: {limits: {memory: 1Gi}}
+                  nodeSelector: {pool: bots}
+                  tolerations: [{key: dedicated, operator: Exists}]
+                  podLabels: {team: a}
+                  podAnnotations: {note: x}
+                """, dev.botfleet.api.BotRuntime.class).getSpec();
+        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-default").withUid("u-1")
+                .endMetadata().build();
+        owner.setApiVersion("v1");
+        Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
+                OperatorTestBase.settingsForMock(Map.of()), owner, Optional.of(custom));
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example.com/custom:1");
+        assertThat(pod.getContainers().get(0).getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
+        assertThat(pod.getNodeSelector()).containsEntry("pool", "bots");
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "a")
+                .containsEntry(RuntimeGroup.GROUP_LABEL, "default");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("note", "x");
+        assertThat(deployment.getSpec().getSelector().getMatchLabels()).isEqualTo(new RuntimeGroup("team-a",
+                "default").selector());
+        assertThat(GroupWorkload.hashOf(deployment)).isNotEqualTo(GroupWorkload.hashOf(render(Map.of())));
+    }
+
+    @Test
+    void theServiceRoutesThePoePortAndTheManagementPortToTheGroupsPods() {
+        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-default").withUid("u-1")
+                .endMetadata().build();
+        owner.setApiVersion("v1");
+        io.fabric8.kubernetes.api.model.Service service = GroupWorkload.service(new RuntimeGroup("team-a", "default"),
+                owner);
+        assertThat(service.getSpec().getSelector()).isEqualTo(new RuntimeGroup("team-a", "default").selector());
+        assertThat(service.getSpec().getPorts()).extracting(port -> port.getName() + ":" + port.getPort() + "->"
+                + port.getTargetPort().getStrVal()).containsExactly("http:80->http", "management:8081->management");
+        assertThat(GroupWorkload.hashOf(service)).hasSize(32);
+        assertThat(GroupWorkload.hashOf(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+                .withName("unannotated").endMetadata().build())).isNull();
     }
 
     @Test

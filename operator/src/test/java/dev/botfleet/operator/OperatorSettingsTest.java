@@ -65,4 +65,17 @@ class OperatorSettingsTest {
         assertThatThrownBy(() -> OperatorSettings.from(Map.of("BOTFLEET_RUNTIME_NODE_SELECTOR", "pool=bots")::get))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
     }
+
+    @Test
+    void blankValuesMeanTheDefaultAndListsIgnoreEmptyEntries() {
+        OperatorSettings settings = OperatorSettings.from(Map.of("BOTFLEET_RUNTIME_IMAGE", "  ",
+                "BOTFLEET_NAMESPACES", "team-a,, team-b ,", "BOTFLEET_RUNTIME_IMAGE_PULL_SECRETS", " ",
+                "BOTFLEET_RUNTIME_NODE_SELECTOR", " ", "BOTFLEET_RUNTIME_RESOURCES", "")::get);
+        assertThat(settings.runtimeImage()).isEqualTo(OperatorSettings.DEFAULT_RUNTIME_IMAGE);
+        assertThat(settings.namespaces()).containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(settings.imagePullSecrets()).isEmpty();
+        assertThat(settings.nodeSelector()).isEmpty();
+        assertThat(settings.runtimeResources().getLimits()).containsKey("memory");
+        assertThat(settings.runtimeResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
+    }
 }
