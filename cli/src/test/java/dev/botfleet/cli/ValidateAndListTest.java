@@ -183,6 +183,90 @@ class ValidateAndListTest {
     }
 
     @Test
+    void findingsPointAtTheLineOfTheirFieldEvenInsideLists() throws IOException {
+        Path bots = file("lines.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: groq}
+                spec: {baseUrl: 'https://api.groq.com/openai/v1', defaultModel: llama, models: [llama]}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata:
+                  name: listed
+                spec:
+                  handler: echo
+                  fallbacks:
+                    - providerRef:
+                        name: groq
+                      model: llama
+                    - providerRef:
+                        name: groq
+                      model: mixtral
+                  accessKeySecretRef:
+                    name: poe
+                    key: access-key
+                """);
+        Cli result = Cli.run("validate", bots.toString());
+
+        assertThat(result.out()).contains(bots + ":18: LLMBot/listed: spec.fallbacks[1].model: model 'mixtral'",
+                bots + ":20: LLMBot/listed: spec.accessKeySecretRef.name: warning: Secret 'poe' is not in these files");
+    }
+
+    @Test
+    void aSecretInTheFilesSatisfiesTheReferencesToIt() throws IOException {
+        Path bots = file("with-secret.yaml", """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: poe}
+                stringData: {access-key: k}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: keyed}
+                spec: {handler: echo, accessKeySecretRef: {name: poe, key: access-key}}
+                """);
+        Cli result = Cli.run("validate", bots.toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).contains("1 document(s) checked: 0 error(s), 0 warning(s)");
+    }
+
+    @Test
+    void aDirectoryIsReadForItsVisibleManifestFilesOnly() throws IOException {
+        Path directory = dir.resolve("manifests");
+        Files.createDirectories(directory.resolve("nested"));
+        Files.writeString(directory.resolve("nested/bot.yaml"), """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: nested}
+                spec: {handler: echo}
+                """);
+        Files.writeString(directory.resolve(".hidden.yaml"), "not: [valid");
+        Files.writeString(directory.resolve("README.md"), "# not a manifest: [");
+        Cli result = Cli.run("validate", directory.toString());
+
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.err()).contains("1 document(s) checked");
+    }
+
+    @Test
+    void aPathThatDoesNotExistIsUnusableInput() {
+        Cli result = Cli.run("validate", dir.resolve("nowhere.yaml").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("nowhere.yaml:1: no such file or directory");
+    }
+
+    @Test
+    void invalidYamlNamesItsLine() throws IOException {
+        Path broken = file("broken.yaml", "apiVersion: botfleet.dev/v1alpha1\nkind: LLMBot\nmetadata: {name: [x\n");
+        Cli result = Cli.run("validate", broken.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).containsPattern("broken.yaml:[34]: invalid YAML");
+    }
+
+    @Test
     void aDocumentThatFailsTheSchemaIsNotCrossChecked() throws IOException {
         Path bot = file("invalid.yaml", """
                 apiVersion: botfleet.dev/v1alpha1
