@@ -50,6 +50,11 @@ class RestartIT {
             Bots.awaitReason(client, doomed, "lost", "Ready");
         }
 
+        // The group's Service as an older operator version left it: one port, another desired-spec hash.
+        cluster.kubectl("patch", "-n", namespace, "service/botfleet-default", "--type=json", "-p",
+                "[{\"op\": \"remove\", \"path\": \"/spec/ports/1\"}, {\"op\": \"replace\", \"path\": "
+                        + "\"/metadata/annotations/botfleet.dev~1desired-hash\", \"value\": \"older-operator\"}]")
+                .run().orFail();
         cluster.apply(namespace, bot("changed", "new prompt") + bot("added", "new"));
         cluster.kubectl("delete", "-n", namespace, "llmbot/removed", "--wait=false").run().orFail();
         cluster.kubectl("delete", "namespace", doomed, "--wait=false").run().orFail();
@@ -61,6 +66,8 @@ class RestartIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(config(namespace)).contains("new prompt", "name: added", "name: kept")
                         .doesNotContain("name: removed");
+                assertThat(client.services().inNamespace(namespace).withName("botfleet-default").require().getSpec()
+                        .getPorts()).extracting(port -> port.getName()).containsExactly("http", "management");
                 assertThat(client.resources(dev.botfleet.api.LLMBot.class).inNamespace(namespace)
                         .withName("removed").get()).isNull();
             });
