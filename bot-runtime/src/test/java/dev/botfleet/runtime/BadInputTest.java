@@ -143,10 +143,13 @@ class BadInputTest extends RuntimeTestBase {
         assertThat(response.body()).doesNotContain("Be brief", UPSTREAM_KEY, ECHO_ACCESS_KEY);
     }
 
+    /** Poe never sends one; asking a provider with only the system prompt would spend tokens on nothing. */
     @Test
-    void emptyConversationStillGetsAWellFormedAnswer() {
+    void anEmptyConversationIsRefused() throws Exception {
         ObjectNode body = PoeClient.query("x");
         body.putArray("query");
-        assertThat(SseEvents.names(poe.ask("open", body))).startsWith("meta").endsWith("done");
+        HttpResponse<String> response = poe.post("/bots/open", body);
+        assertThat(refused(response, 400).path("detail").asText()).isEqualTo("query must hold at least one message");
+        assertThat(UPSTREAM.requests()).isEmpty();
     }
 }

@@ -22,8 +22,7 @@ class HandlersTest extends RuntimeTestBase {
         List<SseEvents.Event> events = poe.ask("echo-bot", (ObjectNode) vector.at("/request/body"));
 
         List<SseEvents.Event> reference = SseEvents.parse(vector.at("/expected/echo_bot_stream/wire").asText());
-        assertThat(events.get(0).name()).isEqualTo("meta");
-        assertThat(events.subList(1, events.size())).isEqualTo(reference);
+        assertThat(events).isEqualTo(reference);
         assertThat(UPSTREAM.requests()).as("echo needs no provider").isEmpty();
     }
 
@@ -34,8 +33,7 @@ class HandlersTest extends RuntimeTestBase {
             for (String bot : List.of("open", "echo-bot", "careful")) {
                 UPSTREAM.reset();
                 List<SseEvents.Event> events = poe.ask(bot, body.deepCopy());
-                assertThat(SseEvents.names(events)).as(bot + " " + vector).startsWith("meta").endsWith("done")
-                        .doesNotContain("error");
+                assertThat(SseEvents.names(events)).as(bot + " " + vector).endsWith("done").doesNotContain("error");
                 assertThat(SseEvents.answer(events)).as(bot + " " + vector).isNotEmpty();
             }
         }
@@ -71,9 +69,9 @@ class HandlersTest extends RuntimeTestBase {
     @Test
     void aHandlerThisRuntimeDoesNotHaveIsAnErrorNamingIt() {
         List<SseEvents.Event> events = poe.ask("mystery", "hi");
-        assertThat(SseEvents.names(events)).containsExactly("meta", "error", "done");
-        assertThat(events.get(1).text()).contains("no handler 'not-packaged'").contains("echo, llm, redact-and-sign");
-        assertThat(events.get(1).data().path("allow_retry").asBoolean()).isFalse();
+        assertThat(SseEvents.names(events)).containsExactly("error", "done");
+        assertThat(events.get(0).text()).contains("no handler 'not-packaged'").contains("echo, llm, redact-and-sign");
+        assertThat(events.get(0).data().path("allow_retry").asBoolean()).isFalse();
     }
 
     @Test

@@ -83,7 +83,7 @@ class RuntimeFaultsTest extends RuntimeTestBase {
     }
 
     private SseEvents.Event error(List<SseEvents.Event> events) {
-        assertThat(SseEvents.names(events)).as(events.toString()).startsWith("meta").endsWith("error", "done");
+        assertThat(SseEvents.names(events)).as(events.toString()).doesNotContain("meta").endsWith("error", "done");
         return events.get(events.size() - 2);
     }
 
@@ -226,7 +226,7 @@ class RuntimeFaultsTest extends RuntimeTestBase {
                 answers.add(CompletableFuture.supplyAsync(() -> poe.ask("once", text), callers));
             }
             for (CompletableFuture<List<SseEvents.Event>> answer : answers) {
-                assertThat(SseEvents.names(answer.join())).startsWith("meta").endsWith("done");
+                assertThat(SseEvents.names(answer.join())).endsWith("done");
             }
         } finally {
             callers.shutdown();

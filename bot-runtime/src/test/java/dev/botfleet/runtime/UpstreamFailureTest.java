@@ -50,6 +50,16 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
+    void anEmptyAnswerIsAnErrorThatAllowsARetryNotASilentSuccess() {
+        UPSTREAM.enqueue(Reply.chunks());
+        List<SseEvents.Event> events = poe.ask("open", "hi");
+
+        assertThat(SseEvents.names(events)).containsExactly("error", "done");
+        assertThat(events.get(0).text()).contains("the provider returned an empty answer");
+        assertThat(events.get(0).data().path("allow_retry").asBoolean()).isTrue();
+    }
+
+    @Test
     void clientErrorsAreFinal() {
         for (int status : List.of(400, 403, 404)) {
             UPSTREAM.reset();

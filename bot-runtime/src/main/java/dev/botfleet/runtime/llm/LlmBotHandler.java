@@ -83,9 +83,8 @@ public final class LlmBotHandler implements BotHandler {
 
         Flux<PoeEvent> events() {
             return attempt(0, 0)
-                    // Poe reports an answer without any text event as broken, even an empty one.
                     .concatWith(Flux.defer(() -> streamed || !outcome.equals("success")
-                            ? Flux.empty() : Flux.just(new PoeEvent.Text(""))))
+                            ? Flux.empty() : emptyAnswer()))
                     .doFinally(this::record);
         }
 
@@ -108,6 +107,16 @@ public final class LlmBotHandler implements BotHandler {
                             : Mono.error(new UpstreamFailure("truncated", target
                             + ": the stream ended before the answer was complete", true, null))))
                     .onErrorResume(error -> failed(index, retry, spec, UpstreamFailure.of(error, target)));
+        }
+
+        /**
+         * A provider that finished without a word: Poe's client treats an answer without text as broken, so the
+         * caller is told, and may try again, rather than shown nothing as a success.
+         */
+        private Flux<PoeEvent> emptyAnswer() {
+            outcome = "upstream_error";
+            metrics.upstreamError(provider, "empty");
+            return Flux.just(PoeEvent.Error.retryable(provider + ": the provider returned an empty answer"));
         }
 
         private Flux<PoeEvent> failed(int index, int retry, LLMProviderSpec spec, UpstreamFailure failure) {

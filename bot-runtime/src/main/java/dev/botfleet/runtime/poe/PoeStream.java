@@ -9,9 +9,11 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 
 /**
- * Frames an answer the way Poe requires, whatever handler produced it: {@code meta} first and at once, then the
- * answer up to and including its first {@code error}, then {@code done} exactly once; a handler that fails
- * becomes an {@code error} event; comment keep-alives fill long silences.
+ * Frames an answer the way Poe requires, whatever handler produced it: the answer up to and including its first
+ * {@code error}, then {@code done} exactly once; a handler that fails becomes an {@code error} event; comment
+ * keep-alives fill long silences. {@code meta} is sent only when it differs from Poe's defaults, and then just
+ * before the first event of content: an answer whose first event is an {@code error} must start with it, since
+ * Poe's client retries an error that allows a retry only when nothing came before it.
  */
 public final class PoeStream {
 
@@ -38,7 +40,10 @@ public final class PoeStream {
                     return Mono.just(PoeEvent.Error.notRetryable(UNEXPECTED));
                 })
                 .map(this::redacted);
-        return Flux.concat(Mono.just(meta), body, Mono.just(new PoeEvent.Done()));
+        Flux<PoeEvent> announced = meta.isDefault() ? body : body.switchOnFirst((first, events) ->
+                first.hasValue() && !(first.get() instanceof PoeEvent.Error)
+                        ? Flux.concat(Mono.just(meta), events) : events);
+        return Flux.concat(announced, Mono.just(new PoeEvent.Done()));
     }
 
     /** The event with secrets taken out of its text: every known secret value, and in errors every credential. */

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PoeStreamTest {
 
-    private static final PoeEvent.Meta META = new PoeEvent.Meta("text/markdown", false);
+    private static final PoeEvent.Meta META = new PoeEvent.Meta("text/plain", true);
 
     private final SecretRedactor redactor = new SecretRedactor();
     private final PoeStream stream = new PoeStream(new PoeEventCodec(new ObjectMapper()), Duration.ofSeconds(10),
@@ -41,8 +41,26 @@ class PoeStreamTest {
     }
 
     @Test
-    void metaComesFirstAndDoneExactlyOnceEvenForAnEmptyAnswer() {
-        assertThat(events(Flux.empty())).containsExactly(META, new PoeEvent.Done());
+    void doneComesExactlyOnceEvenForAnEmptyAnswer() {
+        assertThat(events(Flux.empty())).containsExactly(new PoeEvent.Done());
+    }
+
+    /** Poe's client retries an error that allows it only when nothing came before it: no meta before an error. */
+    @Test
+    void anAnswerThatIsAnErrorStartsWithTheError() {
+        assertThat(events(Flux.just(PoeEvent.Error.retryable("busy"), new PoeEvent.Text("ignored"))))
+                .containsExactly(PoeEvent.Error.retryable("busy"), new PoeEvent.Done());
+        assertThat(events(Flux.error(new IllegalStateException("boom"))))
+                .containsExactly(PoeEvent.Error.notRetryable(PoeStream.UNEXPECTED), new PoeEvent.Done());
+    }
+
+    @Test
+    void theDefaultMetaIsNotSentAtAll() {
+        List<PoeEvent> events = stream.events(PoeEvent.Meta.DEFAULTS, Flux.just(new PoeEvent.Text("a")))
+                .collectList().block(Duration.ofSeconds(5));
+        assertThat(events).containsExactly(new PoeEvent.Text("a"), new PoeEvent.Done());
+        assertThat(PoeEvent.Meta.DEFAULTS.isDefault()).isTrue();
+        assertThat(META.isDefault()).isFalse();
     }
 
     @Test

@@ -3,8 +3,18 @@ package dev.botfleet.runtime.poe;
 /** One server-sent event of a Poe query response. {@link PoeEventCodec} turns it into bytes. */
 public sealed interface PoeEvent {
 
-    /** Announces how Poe renders the answer; always the first event. */
+    /**
+     * Announces how Poe renders the answer. Sent only when it differs from Poe's defaults (Markdown, no suggested
+     * replies), and then as the first event of an answer that has content.
+     */
     record Meta(String contentType, boolean suggestedReplies) implements PoeEvent {
+
+        public static final Meta DEFAULTS = new Meta("text/markdown", false);
+
+        /** Whether it says nothing Poe would not assume without it. */
+        public boolean isDefault() {
+            return equals(DEFAULTS);
+        }
     }
 
     /** A chunk appended to the answer. */

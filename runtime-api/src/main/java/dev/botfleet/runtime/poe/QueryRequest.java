@@ -21,6 +21,9 @@ public record QueryRequest(
         PoeRequestException.requireField(userId, "user_id");
         PoeRequestException.requireField(conversationId, "conversation_id");
         PoeRequestException.requireField(messageId, "message_id");
+        if (query.isEmpty()) {
+            throw new PoeRequestException(400, "query must hold at least one message");
+        }
         if (query.contains(null)) {
             throw new PoeRequestException(400, "query must not contain null messages");
         }
