@@ -21,6 +21,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "query", mixinStandardHelpOptions = true, description = {"Send a Poe query to a bot and stream its answer, as Poe does.",
         "Exit code: 0 when the answer ends with 'done' and no error, 1 otherwise, 2 for bad arguments."},
@@ -31,6 +35,8 @@ import java.util.concurrent.Callable;
 final class QueryCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Sent when no --key is given; a bot with an access key refuses it, one without accepts it. */
+    static final String NO_KEY = "botfleet-cli-no-key";
 
     @Spec
     private CommandSpec spec;
@@ -41,7 +47,9 @@ final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "MESSAGE", description = "The user message.")
     private String message;
 
-    @Option(names = "--key", description = "The bot's Poe access key, sent as 'Authorization: Bearer KEY'.")
+    @Option(names = "--key", description = "The bot's Poe access key, sent as 'Authorization: Bearer KEY'. Without "
+            + "it a placeholder is sent: Poe always sends the header, and servers such as fastapi_poe's refuse a "
+            + "request without one even for a bot that has no key.")
     private String key;
 
     @Option(names = "--settings", description = "Fetch the bot's settings instead of sending a message.")
@@ -59,7 +67,10 @@ final class QueryCommand implements Callable<Integer> {
             err.println("botfleet: a MESSAGE is required unless --settings is given");
             return ValidateCommand.UNUSABLE;
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1 as Poe speaks it: on http:// the client's default would offer an h2c upgrade, which some
+        // servers (uvicorn before 0.19) answer with 400.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         ObjectNode body = JSON.createObjectNode().put("version", "1.2").put("type", settings ? "settings" : "query");
         if (!settings) {
             body.putArray("query").addObject().put("role", "user").put("content", message)
@@ -73,9 +84,7 @@ final class QueryCommand implements Callable<Integer> {
                 .header("Accept", settings ? "application/json" : "text/event-stream")
                 .header("Cache-Control", "no-store")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
+        request.header("Authorization", "Bearer " + (key != null ? key : NO_KEY));
         if (settings) {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -92,7 +101,41 @@ final class QueryCommand implements Callable<Integer> {
             err.println("HTTP " + response.statusCode() + ": " + String.join("\n", response.body().toList()));
             return 1;
         }
-        return new Answer(out, err).read(response.body().iterator());
+        return readWithin(response.body(), new Answer(out, err), err);
+    }
+
+    /**
+     * Reads the answer, closing it once --timeout has passed since the request was sent: the request timeout of
+     * java.net.http covers only the wait for the response's headers, not a long answer.
+     */
+    private int readWithin(java.util.stream.Stream<String> body, Answer answer, PrintWriter err) {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "query-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.schedule(() -> {
+            timedOut.set(true);
+            body.close();
+        }, timeoutSeconds, TimeUnit.SECONDS);
+        try {
+            int result = answer.read(body.iterator());
+            if (timedOut.get()) {
+                err.println("no complete answer within " + timeoutSeconds + " s (--timeout)");
+                return 1;
+            }
+            return result;
+        } catch (RuntimeException cut) {
+            if (!timedOut.get()) {
+                throw cut;
+            }
+            err.println("\nno complete answer within " + timeoutSeconds + " s (--timeout)");
+            return 1;
+        } finally {
+            timer.shutdownNow();
+            body.close();
+        }
     }
 
     /** Reads a Poe event stream the way Poe's client does (fastapi_poe's rules, protocol notes §9.2). */
@@ -175,7 +218,14 @@ final class QueryCommand implements Callable<Integer> {
                             + json.path("text").asText(""));
                 }
                 case "done" -> done = true;
-                case "meta", "ping", "file", "data", "json" -> {
+                case "file" -> {
+                    out.print("\n[" + json.path("name").asText("file") + "](" + json.path("url").asText() + ")"
+                            + (json.hasNonNull("content_type") ? " (" + json.path("content_type").asText() + ")" : "")
+                            + "\n");
+                    out.flush();
+                }
+                case "data" -> err.println("data: " + json.path("metadata").asText());
+                case "meta", "ping", "json" -> {
                     if (name.equals("meta") && events != 1) {
                         err.println("warning: 'meta' that is not the first event is ignored");
                     }
