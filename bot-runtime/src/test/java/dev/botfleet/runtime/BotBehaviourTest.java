@@ -2,6 +2,7 @@ package dev.botfleet.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.testing.FakeOpenAiServer;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,23 @@ class BotBehaviourTest extends RuntimeTestBase {
         poe.ask("echo", PoeClient.query("hi").put("temperature", 1.3), "Authorization", bearer(ECHO_ACCESS_KEY));
         assertThat(UPSTREAM.lastRequest().body().has("temperature"))
                 .as("echo does not allow the caller's temperature and sets none").isFalse();
+    }
+
+    /**
+     * Request fields decided deliberately: the bot owner's system prompt is always sent (a caller cannot skip it),
+     * logit_bias is not passed on (providers differ on it), tool messages are skipped (no tools here).
+     */
+    @Test
+    void callersCannotSkipTheSystemPromptAndFieldsTheRuntimeDoesNotSupportStayBehind() {
+        ObjectNode body = PoeClient.query("what is 2+2?");
+        body.put("skip_system_prompt", true);
+        body.putObject("logit_bias").put("1234", -100);
+        body.withArray("query").insertObject(0).put("role", "tool").put("content", "{\"result\": 4}");
+        poe.ask("echo", body, "Authorization", bearer(ECHO_ACCESS_KEY));
+
+        JsonNode sent = UPSTREAM.lastRequest().body();
+        assertThat(UPSTREAM.lastRequest().messages()).containsExactly("system: Be brief.", "user: what is 2+2?");
+        assertThat(sent.has("logit_bias")).isFalse();
     }
 
     @Test
