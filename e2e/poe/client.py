@@ -1,0 +1,119 @@
+"""Drives a Poe bot with fastapi_poe's own client, as another bot or Poe's tools would, and prints one JSON
+object with what the client saw: its messages, the exception it ended with, and how often it reported a failed try.
+
+    python client.py query    BASE_URL BOT KEY TEXT [--attachment URL NAME CONTENT]   (stream_request)
+    python client.py final    BASE_URL BOT KEY TEXT                                   (get_final_response)
+    python client.py sync     BASE_URL BOT KEY TEXT                                   (get_bot_response_sync)
+    python client.py settings BASE_URL BOT KEY
+    python client.py reports  BASE_URL BOT KEY
+"""
+import asyncio
+import json
+import sys
+
+import fastapi_poe as fp
+import httpx
+from fastapi_poe.client import _BotContext
+from fastapi_poe.types import MetaResponse
+
+
+def request(text, attachment=None):
+    attachments = []
+    if attachment:
+        url, name, content = attachment
+        attachments.append(fp.Attachment(url=url, content_type="text/plain", name=name, parsed_content=content))
+    return fp.QueryRequest(
+        version="1.2", type="query",
+        query=[fp.ProtocolMessage(role="user", content=text, attachments=attachments)],
+        user_id="u-conformance", conversation_id="c-conformance", message_id="m-conformance")
+
+
+def describe(message):
+    if isinstance(message, MetaResponse):
+        return {"kind": "meta", "content_type": message.content_type,
+                "suggested_replies": message.suggested_replies}
+    if message.is_suggested_reply:
+        return {"kind": "suggested_reply", "text": message.text}
+    if message.is_replace_response:
+        return {"kind": "replace_response", "text": message.text}
+    if message.data is not None:
+        return {"kind": "data", "data": message.data}
+    return {"kind": "text", "text": message.text}
+
+
+def failure(error):
+    return {"type": type(error).__name__, "message": str(error)}
+
+
+async def stream(base_url, bot, key, text, attachment):
+    seen = {"messages": [], "error": None, "failed_tries": 0}
+
+    def on_error(error, message):
+        seen["failed_tries"] += 1
+
+    try:
+        async for message in fp.stream_request(request(text, attachment), bot, key, base_url=base_url,
+                                               on_error=on_error, retry_sleep_time=0.1):
+            seen["messages"].append(describe(message))
+    except Exception as error:  # the client's own verdict is what the test asserts on
+        seen["error"] = failure(error)
+    return seen
+
+
+async def final(base_url, bot, key, text):
+    try:
+        return {"text": await fp.get_final_response(request(text), bot, key, base_url=base_url,
+                                                    retry_sleep_time=0.1), "error": None}
+    except Exception as error:
+        return {"text": None, "error": failure(error)}
+
+
+def sync(base_url, bot, key, text):
+    messages = [fp.ProtocolMessage(role="user", content=text)]
+    try:
+        return {"messages": [describe(m) for m in fp.get_bot_response_sync(messages, bot, key, base_url=base_url)],
+                "error": None}
+    except Exception as error:
+        return {"messages": [], "error": failure(error)}
+
+
+async def settings(base_url, bot, key):
+    async with httpx.AsyncClient() as session:
+        context = _BotContext(endpoint=base_url + bot, session=session, api_key=key)
+        return await context.fetch_settings()
+
+
+async def reports(base_url, bot, key):
+    async with httpx.AsyncClient() as session:
+        context = _BotContext(endpoint=base_url + bot, session=session, api_key=key)
+        await context.report_feedback("m-conformance", "u-conformance", "c-conformance", "like")
+        await context.report_reaction("m-conformance", "u-conformance", "c-conformance", "like")
+        await context.report_error("conformance check", {"message_id": "m-conformance"})
+        return {"reported": 3}
+
+
+def main(argv):
+    command, base_url, bot, key = argv[1:5]
+    rest = argv[5:]
+    attachment = None
+    if "--attachment" in rest:
+        index = rest.index("--attachment")
+        attachment = rest[index + 1:index + 4]
+        rest = rest[:index]
+    if command == "query":
+        result = asyncio.run(stream(base_url, bot, key, rest[0], attachment))
+    elif command == "final":
+        result = asyncio.run(final(base_url, bot, key, rest[0]))
+    elif command == "sync":
+        result = sync(base_url, bot, key, rest[0])
+    elif command == "settings":
+        result = asyncio.run(settings(base_url, bot, key))
+    elif command == "reports":
+        result = asyncio.run(reports(base_url, bot, key))
+    else:
+        raise SystemExit("unknown command " + command)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,202 @@
+package dev.botfleet.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.testing.FakeOpenAiServer;
+import dev.botfleet.testing.FakeOpenAiServer.Reply;
+import dev.botfleet.testing.RuntimeProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged runtime driven by Poe's own client library (fastapi_poe, pinned in e2e/poe/requirements.txt),
+ * as another bot or Poe's tools call a bot: what the client shows, which exception it ends with, and whether it
+ * retried. Each case scripts the fake provider, runs e2e/poe/client.py once and reads its JSON.
+ */
+@Order(10)
+class PoeConformanceIT {
+
+    static final String ACCESS_KEY = "conformance-access-key-012345678";
+    /** fastapi_poe refuses to send an empty key (httpx rejects the header); Poe always sends the bot's key. */
+    private static final String ANY_KEY = "a-key-the-open-bots-ignore";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static FakeOpenAiServer upstream;
+    private static RuntimeProcess runtime;
+    private static String baseUrl;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new FakeOpenAiServer();
+        Path manifests = Files.createTempFile(Files.createDirectories(ControlPlane.WORK), "conformance", ".yaml");
+        Files.writeString(manifests, """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: keys}
+                stringData: {api-key: sk-conformance-provider-key, access-key: %s}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: fake}
+                spec: {baseUrl: '%s', defaultModel: fake-model, maxRetries: 0, timeout: 5s,
+                       apiKeySecretRef: {name: keys, key: api-key}}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: open}
+                spec: {providerRef: {name: fake}, systemPrompt: Be brief.}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: keyed}
+                spec: {providerRef: {name: fake}, accessKeySecretRef: {name: keys, key: access-key}}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: suggest}
+                spec:
+                  providerRef: {name: fake}
+                  poe: {suggestedReplies: true, introductionMessage: Hello from botfleet, allowAttachments: true}
+                """.formatted(ACCESS_KEY, upstream.baseUrl()));
+        runtime = RuntimeProcess.start(manifests, List.of("-Xmx256m"), List.of("-jar",
+                ControlPlane.REPO.resolve("bot-runtime/target/bot-runtime.jar").toString()));
+        baseUrl = runtime.botUrl("");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        runtime.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void resetUpstream() {
+        upstream.reset();
+    }
+
+    /** e2e/poe/client.py with {@code arguments}, as JSON. */
+    static JsonNode client(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PythonEnvironment.python().toString(),
+                ControlPlane.REPO.resolve("e2e/poe/client.py").toString()));
+        command.addAll(List.of(arguments));
+        Command.Result result = Command.of(command).run();
+        if (!result.succeeded()) {
+            throw new AssertionError(result.toString());
+        }
+        return JSON.readTree(result.out());
+    }
+
+    private static List<String> kinds(JsonNode seen) {
+        List<String> kinds = new ArrayList<>();
+        seen.path("messages").forEach(message -> kinds.add(message.path("kind").asText()));
+        return kinds;
+    }
+
+    private static String text(JsonNode seen) {
+        StringBuilder text = new StringBuilder();
+        seen.path("messages").forEach(message -> text.append(message.path("text").asText("")));
+        return text.toString();
+    }
+
+    @Test
+    void answersAndUnicodeArriveWholeInEveryClientFunction() throws IOException {
+        String message = "héllo 世界 🎉 \"quoted\" line\nnext";
+        JsonNode streamed = client("query", baseUrl, "open", ANY_KEY, message);
+        assertThat(streamed.path("error").isNull()).as(streamed.toString()).isTrue();
+        assertThat(kinds(streamed)).as("Poe's defaults need no meta").doesNotContain("meta");
+        assertThat(text(streamed).strip()).isEqualTo(message.strip());
+        assertThat(upstream.lastRequest().messages()).containsExactly("system: Be brief.", "user: " + message);
+
+        assertThat(client("final", baseUrl, "open", ANY_KEY, "final answer").path("text").asText().strip())
+                .isEqualTo("final answer");
+        assertThat(text(client("sync", baseUrl, "open", ANY_KEY, "from sync")).strip()).isEqualTo("from sync");
+    }
+
+    @Test
+    void theAccessKeyIsCheckedAsPoesClientSendsIt() throws IOException {
+        assertThat(client("query", baseUrl, "keyed", ACCESS_KEY, "hi").path("error").isNull()).isTrue();
+
+        JsonNode wrong = client("query", baseUrl, "keyed", "not-the-key", "hi");
+        assertThat(wrong.path("error").path("type").asText()).isIn("BotError", "BotErrorNoRetry");
+        assertThat(text(wrong)).isEmpty();
+        assertThat(upstream.requests()).as("a refused caller costs no provider call").hasSize(1);
+    }
+
+    @Test
+    void anErrorThatAllowsARetryIsRetriedByTheClient() throws IOException {
+        upstream.enqueue(Reply.status(503), Reply.chunks("second ", "time"));
+        JsonNode seen = client("query", baseUrl, "open", ANY_KEY, "hi");
+
+        assertThat(seen.path("error").isNull()).as(seen.toString()).isTrue();
+        assertThat(text(seen)).isEqualTo("second time");
+        assertThat(seen.path("failed_tries").asInt()).isEqualTo(1);
+        assertThat(upstream.requests()).hasSize(2);
+    }
+
+    @Test
+    void anErrorThatAllowsNoRetryEndsTheClientAtOnce() throws IOException {
+        upstream.enqueue(Reply.status(401));
+        JsonNode seen = client("query", baseUrl, "open", ANY_KEY, "hi");
+
+        assertThat(seen.path("error").path("type").asText()).isEqualTo("BotErrorNoRetry");
+        assertThat(seen.path("error").path("message").asText()).contains("HTTP 401").doesNotContain("sk-conformance");
+        assertThat(upstream.requests()).hasSize(1);
+    }
+
+    @Test
+    void anAnswerCutAfterTextIsAnErrorTheClientDoesNotRetry() throws IOException {
+        upstream.enqueue(Reply.truncatedAfter("half an "));
+        JsonNode seen = client("query", baseUrl, "open", ANY_KEY, "hi");
+
+        assertThat(text(seen)).isEqualTo("half an ");
+        assertThat(seen.path("error").path("type").asText()).isEqualTo("BotError");
+        assertThat(upstream.requests()).as("the client retries only before anything was yielded").hasSize(1);
+    }
+
+    @Test
+    void anEmptyAnswerIsAnErrorTheClientRetries() throws IOException {
+        upstream.enqueue(Reply.chunks(), Reply.chunks());
+        JsonNode seen = client("query", baseUrl, "open", ANY_KEY, "hi");
+
+        assertThat(seen.path("error").path("type").asText()).isEqualTo("BotError");
+        assertThat(seen.path("error").path("message").asText()).contains("empty answer");
+        assertThat(upstream.requests()).hasSize(2);
+    }
+
+    @Test
+    void aBotWithSuggestedRepliesAnnouncesThemFirst() throws IOException {
+        JsonNode seen = client("query", baseUrl, "suggest", ANY_KEY, "hi there");
+
+        assertThat(kinds(seen)).first().isEqualTo("meta");
+        assertThat(seen.path("messages").get(0).path("suggested_replies").asBoolean()).isTrue();
+        assertThat(text(seen).strip()).isEqualTo("hi there");
+    }
+
+    @Test
+    void attachmentsTextReachesTheProvider() throws IOException {
+        client("query", baseUrl, "open", ANY_KEY, "summarise it", "--attachment", "https://example.com/notes.txt",
+                "notes.txt", "The meeting moved to Tuesday.");
+        assertThat(String.join("\n", upstream.lastRequest().messages())).contains("The meeting moved to Tuesday.");
+    }
+
+    @Test
+    void settingsAndReportsAreAnsweredAsTheClientExpects() throws IOException {
+        JsonNode settings = client("settings", baseUrl, "suggest", ANY_KEY);
+        assertThat(settings.path("introduction_message").asText()).isEqualTo("Hello from botfleet");
+        assertThat(settings.path("allow_attachments").asBoolean()).isTrue();
+        assertThat(settings.path("response_version").asInt()).isEqualTo(2);
+
+        assertThat(client("reports", baseUrl, "open", ANY_KEY).path("reported").asInt()).isEqualTo(3);
+    }
+}
