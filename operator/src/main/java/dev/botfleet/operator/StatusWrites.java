@@ -4,14 +4,16 @@ import dev.botfleet.api.Condition;
 import dev.botfleet.api.ResourceStatus;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.util.Objects;
 
 /**
- * Writes a status only when it changed, and records an Event when a resource turns to a failure. Waiting for
- * the runtime to come up is progress, not a failure, and records none.
+ * Writes a status only when it changed, and records an Event when a resource turns to a reason that deserves one
+ * ({@link Reason#recordsEvent()}). The write goes through the operator SDK's {@link PrimaryUpdateAndCacheUtils},
+ * which updates with the resourceVersion the status was computed from and hands the result to the controller's
+ * cache, so that a reconcile right after this one (a group object changed) reads this status and writes nothing.
  */
 final class StatusWrites {
 
@@ -28,12 +30,10 @@ final class StatusWrites {
         if (reason.recordsEvent() && (previous == null || !Objects.equals(previous.getReason(), reason.value()))) {
             events.warning(resource, reason.value(), Conditions.find(status).getMessage());
         }
-        resource.setStatus(status);
-        // Written here, with the resourceVersion it was computed from, and handed to the controller's cache, so
-        // that a reconcile right after this one (a group object changed) reads this status and writes nothing.
-        R updated = context.getClient().resource(resource).updateStatus();
-        context.eventSourceRetriever().getControllerEventSource()
-                .handleRecentResourceUpdate(ResourceID.fromResource(resource), updated, resource);
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, fresh -> {
+            fresh.setStatus(status);
+            return fresh;
+        });
         return UpdateControl.noUpdate();
     }
 }
