@@ -91,15 +91,7 @@ public final class GroupConfig {
 
     /** The providers a bot asks: its primary, then its fallbacks. */
     public static List<String> providerNames(LLMBot bot) {
-        List<String> names = new ArrayList<>();
-        if (bot.getSpec().getProviderRef() != null) {
-            names.add(bot.getSpec().getProviderRef().getName());
-        }
-        if (bot.getSpec().getFallbacks() != null) {
-            bot.getSpec().getFallbacks().stream().map(Fallback::getProviderRef)
-                    .forEach(ref -> names.add(ref.getName()));
-        }
-        return names;
+        return bot.getSpec().targets().stream().map(ProviderTarget::providerName).toList();
     }
 
     public String yaml() {

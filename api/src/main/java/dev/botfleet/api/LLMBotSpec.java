@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Desired state of an LLMBot: one Poe server bot answering from an LLMProvider. */
@@ -36,7 +37,12 @@ import java.util.List;
 public class LLMBotSpec {
 
     public static final String DEFAULT_RUNTIME = "default";
-    public static final String DEFAULT_HANDLER = "llm";
+    /** Streams from the bot's provider: the default handler. */
+    public static final String LLM_HANDLER = "llm";
+    /** Repeats the user's message; needs no provider. */
+    public static final String ECHO_HANDLER = "echo";
+    /** The handlers every bot-runtime image has; others come with a custom image. */
+    public static final List<String> BUILT_IN_HANDLERS = List.of(ECHO_HANDLER, LLM_HANDLER);
 
     @JsonPropertyDescription("LLMProvider that answers this bot, in the same namespace. Required for the llm "
             + "handler.")
@@ -216,7 +222,20 @@ public class LLMBotSpec {
 
     /** The handler with its default applied. */
     public String effectiveHandler() {
-        return handler == null ? DEFAULT_HANDLER : handler;
+        return handler == null ? LLM_HANDLER : handler;
+    }
+
+    /** The providers this bot asks, in the order they are tried: its providerRef, then each fallback. */
+    public List<ProviderTarget> targets() {
+        List<ProviderTarget> targets = new ArrayList<>();
+        if (providerRef != null) {
+            targets.add(new ProviderTarget(providerRef.getName(), model));
+        }
+        if (fallbacks != null) {
+            fallbacks.forEach(fallback -> targets.add(new ProviderTarget(fallback.getProviderRef().getName(),
+                    fallback.getModel())));
+        }
+        return targets;
     }
 
     /** The runtime group with its default applied (manifests read outside a cluster are not defaulted). */

@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /** Desired state of an LLMProvider: one OpenAI-compatible endpoint. */
@@ -178,5 +179,19 @@ public class LLMProviderSpec {
     /** Whether a bot may use {@code model} with this provider. */
     public boolean allowsModel(String model) {
         return models == null || models.isEmpty() || models.contains(model);
+    }
+
+    /** The model a bot gets that asks this provider for {@code requested}, or for none (null). */
+    public String modelFor(String requested) {
+        return requested != null ? requested : defaultModel;
+    }
+
+    /**
+     * Why {@code model} cannot be used with this provider, named {@code providerName}: the one wording the operator,
+     * the runtime and the CLI give; empty when it can.
+     */
+    public Optional<String> modelRefusal(String providerName, String model) {
+        return allowsModel(model) ? Optional.empty() : Optional.of("model '" + model + "' is not in spec.models of "
+                + "LLMProvider '" + providerName + "'; pick one of " + models);
     }
 }

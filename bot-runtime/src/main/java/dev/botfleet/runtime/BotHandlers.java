@@ -23,8 +23,8 @@ public final class BotHandlers implements BotHandler {
     private final Map<String, BotHandler> handlers = new TreeMap<>();
 
     public BotHandlers(BotHandler llm) {
-        handlers.put(LLMBotSpec.DEFAULT_HANDLER, llm);
-        handlers.put(EchoBotHandler.NAME, new EchoBotHandler());
+        handlers.put(LLMBotSpec.LLM_HANDLER, llm);
+        handlers.put(LLMBotSpec.ECHO_HANDLER, new EchoBotHandler());
         for (BotHandlerProvider provider : ServiceLoader.load(BotHandlerProvider.class)) {
             if (handlers.putIfAbsent(provider.name(), provider.create(llm)) != null) {
                 throw new IllegalStateException("two bot handlers are named '" + provider.name() + "'");

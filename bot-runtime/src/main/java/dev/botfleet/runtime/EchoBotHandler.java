@@ -7,7 +7,6 @@ import reactor.core.publisher.Flux;
 /** Repeats the user's last message: a bot that needs no provider, to check a deployment end to end. */
 final class EchoBotHandler implements BotHandler {
 
-    static final String NAME = "echo";
 
     @Override
     public Flux<PoeEvent> answer(BotContext context, QueryRequest request) {

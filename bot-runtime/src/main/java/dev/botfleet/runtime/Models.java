@@ -13,12 +13,10 @@ public final class Models {
 
     /** The bot's model, or its provider's default; empty when neither is known. */
     public static Optional<String> effectiveModel(LLMBotSpec spec, Fleet fleet) {
-        if (spec.getModel() != null) {
-            return Optional.of(spec.getModel());
-        }
         if (spec.getProviderRef() == null) {
-            return Optional.empty();
+            return Optional.ofNullable(spec.getModel());
         }
-        return fleet.provider(spec.getProviderRef().getName()).map(p -> p.getSpec().getDefaultModel());
+        return fleet.provider(spec.getProviderRef().getName()).map(p -> p.getSpec().modelFor(spec.getModel()))
+                .or(() -> Optional.ofNullable(spec.getModel()));
     }
 }

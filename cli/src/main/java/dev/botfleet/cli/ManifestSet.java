@@ -2,15 +2,17 @@ package dev.botfleet.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.botfleet.api.Fallback;
 import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.ManifestFiles;
+import dev.botfleet.api.ProviderTarget;
 import dev.botfleet.api.SecretKeyRef;
 import dev.botfleet.api.validation.ManifestValidator;
 import dev.botfleet.api.validation.Violation;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The botfleet documents found under some paths, and the checks that need them all: the API server's own rules
@@ -38,7 +39,7 @@ public final class ManifestSet {
         this.documents = documents;
     }
 
-    /** Reads files and directories (recursively: *.yaml, *.yml, *.json). */
+    /** Reads files and directories, as {@link ManifestFiles} defines them. */
     public static ManifestSet read(List<Path> paths) throws ManifestFile.UnusableException {
         List<ManifestFile.Document> documents = new ArrayList<>();
         for (Path path : paths) {
@@ -53,15 +54,10 @@ public final class ManifestSet {
         if (!Files.exists(path)) {
             throw new ManifestFile.UnusableException(path + ":1: no such file or directory");
         }
-        if (!Files.isDirectory(path)) {
-            return List.of(path);
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().matches("[^.].*\\.(ya?ml|json)$"))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new ManifestFile.UnusableException(path + ":1: cannot list: " + e.getMessage());
+        try {
+            return ManifestFiles.list(path);
+        } catch (UncheckedIOException e) {
+            throw new ManifestFile.UnusableException(path + ":1: " + e.getMessage());
         }
     }
 
@@ -128,14 +124,12 @@ public final class ManifestSet {
 
     private static void references(ManifestFile.Document document, LLMBot bot, Map<String, LLMProvider> providers,
                                    List<Problem> problems) {
-        if (bot.getSpec().getProviderRef() != null) {
-            model(document, "spec.providerRef.name", "spec.model", bot.getSpec().getProviderRef().getName(),
-                    bot.getSpec().getModel(), providers, problems);
-        }
-        List<Fallback> fallbacks = bot.getSpec().getFallbacks() == null ? List.of() : bot.getSpec().getFallbacks();
-        for (int i = 0; i < fallbacks.size(); i++) {
-            model(document, "spec.fallbacks[" + i + "].providerRef.name", "spec.fallbacks[" + i + "].model",
-                    fallbacks.get(i).getProviderRef().getName(), fallbacks.get(i).getModel(), providers, problems);
+        List<ProviderTarget> targets = bot.getSpec().targets();
+        boolean primary = bot.getSpec().getProviderRef() != null;
+        for (int i = 0; i < targets.size(); i++) {
+            String field = primary && i == 0 ? "spec." : "spec.fallbacks[" + (primary ? i - 1 : i) + "].";
+            model(document, field + "providerRef.name", field + "model", targets.get(i).providerName(),
+                    targets.get(i).model(), providers, problems);
         }
     }
 
@@ -146,9 +140,9 @@ public final class ManifestSet {
         if (provider == null) {
             problems.add(Problem.warning(document, providerField, "LLMProvider '" + providerName
                     + "' is not in these files (it may exist in the cluster)"));
-        } else if (model != null && !provider.getSpec().allowsModel(model)) {
-            problems.add(Problem.error(document, modelField, "model '" + model + "' is not in spec.models of "
-                    + "LLMProvider '" + providerName + "' " + provider.getSpec().getModels()));
+        } else if (model != null) {
+            provider.getSpec().modelRefusal(providerName, model)
+                    .ifPresent(refusal -> problems.add(Problem.error(document, modelField, refusal)));
         }
     }
 

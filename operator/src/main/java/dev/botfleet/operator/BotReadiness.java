@@ -78,12 +78,8 @@ final class BotReadiness {
             return Optional.of(new Verdict(Reason.PROVIDER_NOT_READY, "LLMProvider '" + providerName
                     + "' is not ready: " + providerReady.getMessage()));
         }
-        String model = bot.getSpec().getModel() != null ? bot.getSpec().getModel()
-                : provider.get().getSpec().getDefaultModel();
-        if (!provider.get().getSpec().allowsModel(model)) {
-            return Optional.of(new Verdict(Reason.MODEL_NOT_ALLOWED, "model '" + model + "' is not in spec.models "
-                    + "of LLMProvider '" + providerName + "'; pick one of " + provider.get().getSpec().getModels()));
-        }
-        return Optional.empty();
+        String model = provider.get().getSpec().modelFor(bot.getSpec().getModel());
+        return provider.get().getSpec().modelRefusal(providerName, model)
+                .map(refusal -> new Verdict(Reason.MODEL_NOT_ALLOWED, refusal));
     }
 }

@@ -1,10 +1,8 @@
 package dev.botfleet.operator;
 
-import dev.botfleet.api.GroupConfig;
-
 import dev.botfleet.api.BotRuntime;
-import dev.botfleet.api.BotRuntimeSpec;
 import dev.botfleet.api.Condition;
+import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotStatus;
 import dev.botfleet.api.LLMProvider;
@@ -14,7 +12,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -30,20 +27,17 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Reconciles each LLMBot by bringing its whole runtime group in line with every bot of the group in the cache
- * (ConfigMap, Deployment, Service), then writing the bot's status. A change to a provider, a labelled Secret or a
- * group object wakes exactly the bots that depend on it, through indexes on the bot cache.
+ * Reconciles each LLMBot: brings its whole runtime group in line with every bot of the group in the cache
+ * ({@link GroupSync}), judges the bot's readiness from what it found ({@link BotReadiness}), then writes the bot's
+ * status. A change to a provider, a labelled Secret or a group object wakes exactly the bots that depend on it,
+ * through indexes on the bot cache.
  */
 @ControllerConfiguration(name = "llmbot")
 public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
@@ -52,29 +46,18 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     static final String BY_PROVIDER = "llmbot-by-provider";
     static final String BY_SECRET = "llmbot-by-secret";
 
-    /** The handlers of the shared bot-runtime image. */
-    static final List<String> BUILT_IN_HANDLERS = List.of("echo", "llm");
-
-    private final GroupWriter writer;
+    private final GroupSync groups;
     private final SecretKeys secrets;
     private final EventRecorder events;
     private final OperatorSettings settings;
-    private final Map<String, Object> groupLocks = new ConcurrentHashMap<>();
-    private final RenderedDocuments documents = new RenderedDocuments();
-    private final GroupWritePacer pacer;
 
     private InformerEventSource<LLMProvider, LLMBot> providers;
-    private InformerEventSource<ConfigMap, LLMBot> configMaps;
-    private InformerEventSource<Deployment, LLMBot> deployments;
-    private InformerEventSource<Service, LLMBot> services;
-    private InformerEventSource<BotRuntime, LLMBot> botRuntimes;
 
     public LLMBotReconciler(GroupWriter writer, SecretKeys secrets, EventRecorder events, OperatorSettings settings) {
-        this.writer = writer;
+        this.groups = new GroupSync(writer, settings);
         this.secrets = secrets;
         this.events = events;
         this.settings = settings;
-        this.pacer = new GroupWritePacer(settings.groupWriteInterval());
     }
 
     @Override
@@ -92,13 +75,15 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                 .withName("providers")
                 .withSecondaryToPrimaryMapper(byIndex(bots, BY_PROVIDER, LLMBotReconciler::namespacedName))
                 .build(), context);
-        botRuntimes = new InformerEventSource<>(InformerEventSourceConfiguration.from(BotRuntime.class, LLMBot.class)
+        InformerEventSource<BotRuntime, LLMBot> botRuntimes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(BotRuntime.class, LLMBot.class)
                 .withName("botruntimes")
                 .withSecondaryToPrimaryMapper(byIndex(bots, BY_GROUP, LLMBotReconciler::namespacedName))
                 .build(), context);
-        configMaps = groupObjects(ConfigMap.class, "configmaps", context);
-        deployments = groupObjects(Deployment.class, "deployments", context);
-        services = groupObjects(Service.class, "services", context);
+        InformerEventSource<ConfigMap, LLMBot> configMaps = groupObjects(ConfigMap.class, "configmaps", context);
+        InformerEventSource<Deployment, LLMBot> deployments = groupObjects(Deployment.class, "deployments", context);
+        InformerEventSource<Service, LLMBot> services = groupObjects(Service.class, "services", context);
+        groups.readFrom(new GroupSync.Sources(providers, botRuntimes, configMaps, deployments, services));
         List<EventSource<?, LLMBot>> sources = new ArrayList<>(List.of(providers, botRuntimes, configMaps,
                 deployments, services));
         if (settings.watchSecrets()) {
@@ -125,17 +110,17 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     @Override
     public UpdateControl<LLMBot> reconcile(LLMBot bot, Context<LLMBot> context) {
         RuntimeGroup group = RuntimeGroup.of(bot);
-        Optional<GroupState> synced = syncUnlessNamespaceTerminating(group, context.getPrimaryCache(), null);
+        Optional<GroupSync.State> synced = groups.sync(group, members(group, context.getPrimaryCache(), null));
         if (synced.isEmpty()) {
             return UpdateControl.noUpdate();
         }
-        GroupState state = synced.get();
+        GroupSync.State state = synced.get();
         if (state.writeDeferredFor() != null) {
             return UpdateControl.<LLMBot>noUpdate().rescheduleAfter(state.writeDeferredFor());
         }
         String namespace = bot.getMetadata().getNamespace();
         BotReadiness.Verdict verdict = BotReadiness.of(bot, group,
-                new BotReadiness.GroupView(state.handlers(), state.config().tooLarge(), state.available()),
+                state.view(),
                 name -> providers.get(new ResourceID(name, namespace)),
                 key -> secrets.check(namespace, key) == SecretKeys.Presence.PRESENT);
         Condition ready = Conditions.ready(verdict.reason(), verdict.message(), bot.getMetadata().getGeneration(),
@@ -172,88 +157,21 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
 
     @Override
     public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
-        Optional<GroupState> state = syncUnlessNamespaceTerminating(RuntimeGroup.of(bot), context.getPrimaryCache(),
-                bot.getMetadata().getName());
+        RuntimeGroup group = RuntimeGroup.of(bot);
+        Optional<GroupSync.State> state = groups.sync(group, members(group, context.getPrimaryCache(),
+                bot.getMetadata().getName()));
         return state.isPresent() && state.get().writeDeferredFor() != null
                 ? DeleteControl.noFinalizerRemoval().rescheduleAfter(state.get().writeDeferredFor())
                 : DeleteControl.defaultDelete();
     }
 
-    /**
-     * The group brought in line, or nothing when its namespace is being deleted: the namespace controller removes
-     * the group's objects before the bots, and the API server refuses to create them again.
-     */
-    private Optional<GroupState> syncUnlessNamespaceTerminating(RuntimeGroup group, IndexedResourceCache<LLMBot> cache,
-                                                                String leaving) {
-        try {
-            return Optional.of(syncGroup(group, cache, leaving));
-        } catch (KubernetesClientException e) {
-            if (ApiErrors.namespaceTerminating(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * What the group looks like after it was brought in line, or how long until it may be: its ConfigMap was
-     * rewritten less than the group write interval ago.
-     */
-    private record GroupState(GroupConfig config, boolean available, List<String> handlers,
-                              Duration writeDeferredFor) {
-
-        static GroupState deferred(Duration wait) {
-            return new GroupState(null, false, List.of(), wait);
-        }
-    }
-
-    private GroupState syncGroup(RuntimeGroup group, IndexedResourceCache<LLMBot> cache, String leaving) {
-        synchronized (groupLocks.computeIfAbsent(group.key(), key -> new Object())) {
-            List<LLMBot> members = cache.byIndex(BY_GROUP, group.key()).stream()
-                    .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
-                    .filter(b -> !b.getMetadata().getName().equals(leaving))
-                    .sorted(Comparator.comparing(b -> b.getMetadata().getName()))
-                    .toList();
-            ResourceID id = new ResourceID(group.objectName(), group.namespace());
-            if (members.isEmpty()) {
-                if (configMaps.get(id).isPresent() || deployments.get(id).isPresent() || services.get(id).isPresent()) {
-                    writer.delete(group);
-                }
-                pacer.forget(group.key());
-                return new GroupState(GroupConfig.render(List.of(), name -> Optional.empty()), false, List.of(), null);
-            }
-            GroupConfig config = GroupConfig.render(members,
-                    name -> providers.get(new ResourceID(name, group.namespace())), GroupConfig.MAX_BYTES,
-                    documents::document);
-            Set<String> served = members.stream().map(b -> b.getMetadata().getName())
-                    .filter(name -> !config.tooLarge().contains(name)).collect(Collectors.toSet());
-            List<LLMBot> servedBots = members.stream().filter(b -> served.contains(b.getMetadata().getName())).toList();
-
-            Optional<BotRuntimeSpec> overrides = botRuntimes.get(new ResourceID(group.name(), group.namespace()))
-                    .map(BotRuntime::getSpec);
-            ConfigMap desiredConfigMap = GroupWorkload.configMap(group, config, servedBots);
-            Optional<ConfigMap> stored = writer.matching(desiredConfigMap, configMaps);
-            if (stored.isEmpty()) {
-                Optional<Duration> wait = pacer.wait(group.key());
-                if (wait.isPresent()) {
-                    return GroupState.deferred(wait.get());
-                }
-                pacer.wrote(group.key());
-                stored = Optional.of(writer.apply(desiredConfigMap, configMaps));
-            }
-            ConfigMap configMap = stored.get();
-            writer.applyByHash(GroupWorkload.deployment(group,
-                    GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides),
-                    deployments);
-            writer.applyByHash(GroupWorkload.service(group, configMap), services);
-            boolean available = deployments.get(id)
-                    .map(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
-                            && d.getStatus().getAvailableReplicas() > 0)
-                    .orElse(false);
-            List<String> handlers = new ArrayList<>(BUILT_IN_HANDLERS);
-            overrides.map(BotRuntimeSpec::getHandlers).ifPresent(handlers::addAll);
-            return new GroupState(config, available, handlers, null);
-        }
+    /** The group's bots that stay: not being deleted, and not {@code leaving}. */
+    private static List<LLMBot> members(RuntimeGroup group, IndexedResourceCache<LLMBot> cache, String leaving) {
+        return cache.byIndex(BY_GROUP, group.key()).stream()
+                .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+                .filter(b -> !b.getMetadata().getName().equals(leaving))
+                .sorted(Comparator.comparing(b -> b.getMetadata().getName()))
+                .toList();
     }
 
     private static String namespacedName(HasMetadata resource) {

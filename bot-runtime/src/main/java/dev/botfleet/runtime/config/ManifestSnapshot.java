@@ -1,6 +1,9 @@
 package dev.botfleet.runtime.config;
 
+import dev.botfleet.api.ManifestFiles;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * The manifest files at a path, read once, as one version. A directory that Kubernetes mounts from a ConfigMap
@@ -36,11 +38,12 @@ public record ManifestSnapshot(Map<Path, String> files, byte[] fingerprint, bool
         }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Path version = target(data);
+            Path versionDir = path.resolve(version);
             Map<Path, String> files = new LinkedHashMap<>();
-            try (Stream<Path> entries = Files.list(path.resolve(version))) {
-                entries.filter(ManifestSnapshot::isManifest).sorted()
-                        .forEach(file -> files.put(path.resolve(file.getFileName()), content(file)));
-            } catch (IOException | ManifestException e) {
+            try {
+                ManifestFiles.list(versionDir).forEach(file ->
+                        files.put(path.resolve(versionDir.relativize(file)), content(file)));
+            } catch (UncheckedIOException | ManifestException e) {
                 continue;
             }
             if (version.equals(target(data))) {
@@ -50,26 +53,15 @@ public record ManifestSnapshot(Map<Path, String> files, byte[] fingerprint, bool
         throw new ManifestException(path + ": the mounted configuration changed during " + ATTEMPTS + " reads");
     }
 
-    /** The files that make up the configuration at {@code path}, read in a stable order. */
+    /** The files that make up the configuration at {@code path} ({@link ManifestFiles}), read in their order. */
     private static Map<Path, String> files(Path path) {
         Map<Path, String> files = new LinkedHashMap<>();
-        if (!Files.isDirectory(path)) {
-            files.put(path, content(path));
-            return files;
-        }
-        try (Stream<Path> entries = Files.list(path)) {
-            entries.filter(ManifestSnapshot::isManifest).filter(Files::isRegularFile).sorted()
-                    .forEach(file -> files.put(file, content(file)));
-        } catch (IOException e) {
-            throw new ManifestException(path + ": cannot list directory: " + e.getMessage());
+        try {
+            ManifestFiles.list(path).forEach(file -> files.put(file, content(file)));
+        } catch (UncheckedIOException e) {
+            throw new ManifestException(e.getMessage());
         }
         return files;
-    }
-
-    /** YAML or JSON files; hidden ones (a mounted ConfigMap's {@code ..<timestamp>} entries) are not. */
-    private static boolean isManifest(Path file) {
-        String name = file.getFileName().toString();
-        return !name.startsWith(".") && name.matches(".*\\.(ya?ml|json)$");
     }
 
     private static Path target(Path link) {

@@ -1,9 +1,9 @@
 package dev.botfleet.runtime.llm;
 
-import dev.botfleet.api.Fallback;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
+import dev.botfleet.api.ProviderTarget;
 import dev.botfleet.runtime.BotContext;
 import dev.botfleet.runtime.BotHandler;
 import dev.botfleet.runtime.BotMetrics;
@@ -48,24 +48,12 @@ public final class LlmBotHandler implements BotHandler {
         return Flux.defer(() -> new Answer(context, request).events());
     }
 
-    static List<Target> targets(LLMBotSpec spec) {
-        List<Target> targets = new ArrayList<>();
-        // The CRD requires providerRef for the llm handler; a local manifest is checked against the same rule.
-        targets.add(new Target(spec.getProviderRef().getName(), spec.getModel()));
-        if (spec.getFallbacks() != null) {
-            for (Fallback fallback : spec.getFallbacks()) {
-                targets.add(new Target(fallback.getProviderRef().getName(), fallback.getModel()));
-            }
-        }
-        return targets;
-    }
-
     /** The state of one answer: which attempt it is on and what has been sent. */
     private final class Answer {
 
         private final BotContext context;
         private final QueryRequest request;
-        private final List<Target> targets;
+        private final List<ProviderTarget> targets;
         private final List<ChatMessage> history;
         private final long startNanos = System.nanoTime();
         private final List<UpstreamFailure> failures = new ArrayList<>();
@@ -76,7 +64,8 @@ public final class LlmBotHandler implements BotHandler {
         Answer(BotContext context, QueryRequest request) {
             this.context = context;
             this.request = request;
-            this.targets = targets(context.bot().getSpec());
+            // The CRD requires providerRef for the llm handler, so there is always a first target.
+            this.targets = context.bot().getSpec().targets();
             this.history = Conversation.of(context.bot().getSpec(), request);
             this.provider = targets.get(0).providerName();
         }
@@ -89,7 +78,7 @@ public final class LlmBotHandler implements BotHandler {
         }
 
         private Flux<PoeEvent> attempt(int index, int retry) {
-            Target target = targets.get(index);
+            ProviderTarget target = targets.get(index);
             provider = target.providerName();
             LLMProviderSpec spec;
             UpstreamStreamer.Call call;
@@ -150,18 +139,18 @@ public final class LlmBotHandler implements BotHandler {
             return Flux.just(new PoeEvent.Error(mayPass, text, null));
         }
 
-        private LLMProviderSpec providerSpec(Target target) {
+        private LLMProviderSpec providerSpec(ProviderTarget target) {
             LLMProvider provider = context.fleet().provider(target.providerName()).orElseThrow(() ->
                     UpstreamFailure.configuration("LLMProvider '" + target.providerName() + "' does not exist"));
             return provider.getSpec();
         }
 
-        private UpstreamStreamer.Call call(Target target, LLMProviderSpec provider) {
+        private UpstreamStreamer.Call call(ProviderTarget target, LLMProviderSpec provider) {
             LLMBotSpec bot = context.bot().getSpec();
-            String model = target.model() != null ? target.model() : provider.getDefaultModel();
-            if (!provider.allowsModel(model)) {
-                throw UpstreamFailure.configuration("model '" + model + "' is not among the models of LLMProvider '"
-                        + target.providerName() + "'");
+            String model = provider.modelFor(target.model());
+            Optional<String> refusal = provider.modelRefusal(target.providerName(), model);
+            if (refusal.isPresent()) {
+                throw UpstreamFailure.configuration(refusal.get());
             }
             Optional<String> key = Optional.empty();
             if (provider.getApiKeySecretRef() != null) {

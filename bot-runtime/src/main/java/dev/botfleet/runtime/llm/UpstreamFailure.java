@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.botfleet.api.ProviderTarget;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -48,14 +49,14 @@ public final class UpstreamFailure extends RuntimeException {
     }
 
     /** The provider answered 200 and then streamed an {@code error} object instead of a chunk. */
-    static UpstreamFailure reportedInStream(Target target, JsonNode error) {
+    static UpstreamFailure reportedInStream(ProviderTarget target, JsonNode error) {
         String message = error.path("message").isTextual() ? error.path("message").asText()
                 : error.isTextual() ? error.asText() : error.toString();
         return new UpstreamFailure("stream_error", target + ": the provider reported an error mid-stream: "
                 + shorten(message), true, null);
     }
 
-    static UpstreamFailure of(Throwable thrown, Target target) {
+    static UpstreamFailure of(Throwable thrown, ProviderTarget target) {
         Throwable error = thrown;
         while ((error instanceof CompletionException || error instanceof ExecutionException)
                 && error.getCause() != null) {
@@ -91,7 +92,7 @@ public final class UpstreamFailure extends RuntimeException {
                 + ")", true, null);
     }
 
-    private static UpstreamFailure fromStatus(WebClientResponseException e, Target target) {
+    private static UpstreamFailure fromStatus(WebClientResponseException e, ProviderTarget target) {
         int status = e.getStatusCode().value();
         String reason = "http_" + status;
         String prefix = target + ": HTTP " + status + " ";

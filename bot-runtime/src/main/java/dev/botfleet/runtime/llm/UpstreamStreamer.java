@@ -10,6 +10,7 @@ import com.openai.core.JsonValue;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.botfleet.api.LLMProviderSpec;
+import dev.botfleet.api.ProviderTarget;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -64,7 +65,7 @@ public final class UpstreamStreamer {
     }
 
     public Flux<StreamChunk> stream(String providerName, LLMProviderSpec provider, Call call) {
-        Target target = new Target(providerName, call.model());
+        ProviderTarget target = new ProviderTarget(providerName, call.model());
         return http.web().post()
                 .uri(chatCompletions(provider))
                 .headers(headers -> headers(headers, provider, call.apiKey()))
@@ -77,7 +78,7 @@ public final class UpstreamStreamer {
                 .exchangeToFlux(response -> chunks(response, target));
     }
 
-    private static Flux<StreamChunk> chunks(ClientResponse response, Target target) {
+    private static Flux<StreamChunk> chunks(ClientResponse response, ProviderTarget target) {
         if (!response.statusCode().is2xxSuccessful()) {
             return response.createException().flatMapMany(Flux::error);
         }
@@ -89,7 +90,7 @@ public final class UpstreamStreamer {
                         parse(event.data(), target, sink));
     }
 
-    private static void parse(String data, Target target, SynchronousSink<StreamChunk> sink) {
+    private static void parse(String data, ProviderTarget target, SynchronousSink<StreamChunk> sink) {
         StreamChunk chunk;
         try {
             chunk = CHUNK_READER.readValue(data);

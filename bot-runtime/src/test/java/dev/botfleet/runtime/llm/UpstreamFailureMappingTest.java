@@ -1,6 +1,7 @@
 package dev.botfleet.runtime.llm;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import dev.botfleet.api.ProviderTarget;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.codec.DecodingException;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** How each way a provider can fail becomes what the Poe user reads and whether a retry may help. */
 class UpstreamFailureMappingTest {
 
-    private static final Target TARGET = new Target("openai", "gpt-4o");
+    private static final ProviderTarget TARGET = new ProviderTarget("openai", "gpt-4o");
 
     private static WebClientResponseException response(int status, String body, HttpHeaders headers) {
         return WebClientResponseException.create(status, HttpStatus.valueOf(status).getReasonPhrase(), headers,
