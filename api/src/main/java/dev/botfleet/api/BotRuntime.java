@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.DATE)
 public class BotRuntime extends CustomResource<BotRuntimeSpec, BotRuntimeStatus> implements Namespaced {
 
+    public static final String KIND = "BotRuntime";
+
     @Override
     @JsonPropertyDescription("Settings of the group; unset fields keep the operator's defaults.")
     @Required

@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.DATE)
 public class LLMBot extends CustomResource<LLMBotSpec, LLMBotStatus> implements Namespaced {
 
+    public static final String KIND = "LLMBot";
+
     @Override
     @JsonPropertyDescription("Desired state of the bot.")
     @Required

@@ -26,6 +26,9 @@ public class LLMProvider extends CustomResource<LLMProviderSpec, LLMProviderStat
 
     public static final String GROUP = "botfleet.dev";
     public static final String VERSION = "v1alpha1";
+    /** The apiVersion of every botfleet document. */
+    public static final String API_VERSION = GROUP + "/" + VERSION;
+    public static final String KIND = "LLMProvider";
 
     @Override
     @JsonPropertyDescription("Desired state of the provider.")

@@ -1,5 +1,8 @@
 package dev.botfleet.cli;
 
+import dev.botfleet.api.BotRuntime;
+import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProvider;
 import picocli.CommandLine.Command;
 
 import java.util.ArrayList;
@@ -15,14 +18,14 @@ final class ListCommand extends ManifestCommand {
         rows.add(new String[] {"KIND", "NAME", "PROVIDER", "MODEL", "RUNTIME"});
         for (ManifestFile.Document document : manifests.botfleetDocuments()) {
             var fields = document.node().path("spec");
-            if (document.kind().equals("BotRuntime")) {
+            if (document.kind().equals(BotRuntime.KIND)) {
                 continue;
             }
-            if (document.kind().equals("LLMProvider")) {
-                rows.add(new String[] {"LLMProvider", document.name(), "-", fields.path("defaultModel").asText("-"), "-"});
+            if (document.kind().equals(LLMProvider.KIND)) {
+                rows.add(new String[] {LLMProvider.KIND, document.name(), "-", fields.path("defaultModel").asText("-"), "-"});
             } else {
                 boolean usesProvider = fields.has("providerRef");
-                rows.add(new String[] {"LLMBot", document.name(), fields.path("providerRef").path("name").asText("-"),
+                rows.add(new String[] {LLMBot.KIND, document.name(), fields.path("providerRef").path("name").asText("-"),
                         fields.path("model").asText(usesProvider ? "(provider default)" : "-"),
                         fields.path("runtime").asText("default")});
             }

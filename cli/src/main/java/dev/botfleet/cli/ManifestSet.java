@@ -2,6 +2,7 @@ package dev.botfleet.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
 public final class ManifestSet {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KINDS = Set.of("LLMProvider", "LLMBot", "BotRuntime");
+    private static final Set<String> KINDS = Set.of(LLMProvider.KIND, LLMBot.KIND, BotRuntime.KIND);
 
     private final List<ManifestFile.Document> documents;
 
@@ -84,16 +85,16 @@ public final class ManifestSet {
             if (!violations.isEmpty()) {
                 continue;
             }
-            if (document.kind().equals("LLMProvider")) {
+            if (document.kind().equals(LLMProvider.KIND)) {
                 providers.put(document.namespace() + "/" + document.name(), convert(document, LLMProvider.class));
-            } else if (document.kind().equals("LLMBot")) {
+            } else if (document.kind().equals(LLMBot.KIND)) {
                 bots.put(key, document);
             }
         }
         Set<String> secrets = documents.stream().filter(d -> d.kind().equals("Secret"))
                 .map(d -> d.namespace() + "/" + d.name()).collect(Collectors.toSet());
         for (ManifestFile.Document document : botfleetDocuments()) {
-            if (document.kind().equals("LLMProvider") && providers.containsKey(document.namespace() + "/" + document.name())) {
+            if (document.kind().equals(LLMProvider.KIND) && providers.containsKey(document.namespace() + "/" + document.name())) {
                 secretReference(document, convert(document, LLMProvider.class).getSpec().getApiKeySecretRef(),
                         "spec.apiKeySecretRef.name", secrets, problems);
             }

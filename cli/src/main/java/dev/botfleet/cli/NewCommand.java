@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.validation.ManifestValidator;
 import dev.botfleet.api.validation.Violation;
@@ -28,7 +29,7 @@ final class NewCommand implements Runnable {
 
     /** Every string quoted: an unquoted 2024-10-21 would reach the API server as a timestamp. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final String API_VERSION = LLMProvider.GROUP + "/" + LLMProvider.VERSION;
+    private static final String API_VERSION = LLMProvider.API_VERSION;
 
     @Spec
     private CommandSpec spec;
@@ -122,7 +123,7 @@ final class NewCommand implements Runnable {
 
         @Override
         String kind() {
-            return "LLMProvider";
+            return LLMProvider.KIND;
         }
 
         private String secretName() {
@@ -187,7 +188,7 @@ final class NewCommand implements Runnable {
 
         @Override
         String kind() {
-            return "LLMBot";
+            return LLMBot.KIND;
         }
 
         @Override

@@ -31,7 +31,6 @@ import java.util.stream.Collectors;
  */
 public final class ManifestLoader {
 
-    private static final String API_VERSION = LLMProvider.GROUP + "/" + LLMProvider.VERSION;
 
     private final ObjectMapper yaml = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -66,9 +65,9 @@ public final class ManifestLoader {
                 if (kind.equals("Secret") && apiVersion.equals("v1")) {
                     Secret secret = convert(document, Secret.class, where);
                     put(secrets, secretValues(secret, where), secret, where);
-                } else if (kind.equals("LLMProvider") || kind.equals("LLMBot")) {
-                    if (!apiVersion.equals(API_VERSION)) {
-                        throw new ManifestException(where + ": " + kind + " must have apiVersion " + API_VERSION
+                } else if (kind.equals(LLMProvider.KIND) || kind.equals(LLMBot.KIND)) {
+                    if (!apiVersion.equals(LLMProvider.API_VERSION)) {
+                        throw new ManifestException(where + ": " + kind + " must have apiVersion " + LLMProvider.API_VERSION
                                 + ", not '" + apiVersion + "'");
                     }
                     List<Violation> violations = validator.validate(document);
@@ -77,7 +76,7 @@ public final class ManifestLoader {
                                 + document.path("metadata").path("name").asText("?") + "' is invalid: "
                                 + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
                     }
-                    if (kind.equals("LLMBot")) {
+                    if (kind.equals(LLMBot.KIND)) {
                         LLMBot bot = convert(document, LLMBot.class, where);
                         put(bots, bot, bot, where);
                     } else {
