@@ -1,8 +1,11 @@
 package dev.botfleet.runtime;
 
 import dev.botfleet.api.LLMBotSpec;
-import dev.botfleet.runtime.poe.PoeEvent;
-import dev.botfleet.runtime.poe.QueryRequest;
+import dev.botfleet.handler.BotContext;
+import dev.botfleet.handler.BotHandler;
+import dev.botfleet.handler.BotHandlerProvider;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.QueryRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;

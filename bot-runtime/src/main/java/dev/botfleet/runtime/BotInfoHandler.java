@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.api.BotInfo;
 import dev.botfleet.api.Fallback;
 import dev.botfleet.api.LLMBotSpec;
-import dev.botfleet.runtime.poe.PoeEvent;
+import dev.botfleet.handler.BotContext;
+import dev.botfleet.handler.BotHandler;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.poe.PoeSettingsResponse;
-import dev.botfleet.runtime.poe.QueryRequest;
 import reactor.core.publisher.Flux;
 
 import java.io.UncheckedIOException;
@@ -22,10 +25,12 @@ import java.io.UncheckedIOException;
 public final class BotInfoHandler implements BotHandler {
 
     private final BotHandler next;
+    private final LiveFleet live;
     private final ObjectMapper json;
 
-    public BotInfoHandler(BotHandler next, ObjectMapper json) {
+    public BotInfoHandler(BotHandler next, LiveFleet live, ObjectMapper json) {
         this.next = next;
+        this.live = live;
         this.json = json;
     }
 
@@ -45,7 +50,7 @@ public final class BotInfoHandler implements BotHandler {
                 .put("name", context.botName())
                 .put("description", spec.getDescription())
                 .put("provider", spec.getProviderRef() == null ? null : spec.getProviderRef().getName())
-                .put("model", Models.effectiveModel(spec, context.fleet()).orElse(null))
+                .put("model", Models.effectiveModel(spec, FleetContext.fleetOf(context, live)).orElse(null))
                 .put("handler", spec.effectiveHandler())
                 .put("runtime", spec.effectiveRuntime())
                 .put("temperature", spec.getTemperature())
@@ -57,7 +62,7 @@ public final class BotInfoHandler implements BotHandler {
                         .put("model", fallback.getModel());
             }
         }
-        summary.set("settings", PoeSettingsResponse.of(spec.getPoe(), json));
+        summary.set("settings", json.valueToTree(PoeSettingsResponse.of(spec.getPoe())));
         if (settings != null && Boolean.TRUE.equals(settings.getIncludeSystemPrompt())) {
             summary.put("systemPrompt", spec.getSystemPrompt());
         }

@@ -15,12 +15,11 @@ public final class BotMetrics {
         this.registry = registry;
     }
 
-    /** One answered query: success, upstream_error, cancelled or … */
-    public void answered(String bot, String provider, String outcome, Duration duration) {
+    public void answered(String bot, String provider, AnswerOutcome outcome, Duration duration) {
         Counter.builder("botfleet.queries").description("Poe queries answered, by outcome")
-                .tags("bot", bot, "provider", provider, "outcome", outcome).register(registry).increment();
+                .tags("bot", bot, "provider", provider, "outcome", outcome.tag()).register(registry).increment();
         Timer.builder("botfleet.stream.duration").description("Time from query to the end of the answer")
-                .tags("bot", bot, "outcome", outcome).register(registry).record(duration);
+                .tags("bot", bot, "outcome", outcome.tag()).register(registry).record(duration);
     }
 
     public void firstToken(String bot, String provider, Duration elapsed) {

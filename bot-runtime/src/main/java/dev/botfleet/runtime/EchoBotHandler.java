@@ -1,7 +1,9 @@
 package dev.botfleet.runtime;
 
-import dev.botfleet.runtime.poe.PoeEvent;
-import dev.botfleet.runtime.poe.QueryRequest;
+import dev.botfleet.handler.BotContext;
+import dev.botfleet.handler.BotHandler;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.QueryRequest;
 import reactor.core.publisher.Flux;
 
 /** Repeats the user's last message: a bot that needs no provider, to check a deployment end to end. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.botfleet.api.validation.ManifestValidator;
+import dev.botfleet.handler.BotHandler;
+import dev.botfleet.handler.poe.PoeEventCodec;
 import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.config.ManifestLoader;
 import dev.botfleet.runtime.config.ManifestWatcher;
@@ -12,7 +14,6 @@ import dev.botfleet.runtime.config.ManifestsHealthIndicator;
 import dev.botfleet.runtime.llm.LlmBotHandler;
 import dev.botfleet.runtime.llm.UpstreamHttp;
 import dev.botfleet.runtime.llm.UpstreamStreamer;
-import dev.botfleet.runtime.poe.PoeEventCodec;
 import dev.botfleet.runtime.poe.PoeRequests;
 import dev.botfleet.runtime.poe.PoeStream;
 import dev.botfleet.runtime.secrets.SecretRedactor;
@@ -111,11 +112,11 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    BotHandler botHandler(SecretResolver secrets, UpstreamHttp upstream, MeterRegistry registry,
+    BotHandler botHandler(LiveFleet live, SecretResolver secrets, UpstreamHttp upstream, MeterRegistry registry,
                           RuntimeProperties properties, ObjectMapper json) {
-        LlmBotHandler llm = new LlmBotHandler(secrets, new UpstreamStreamer(upstream), new BotMetrics(registry),
-                properties.initialBackoff(), properties.maxBackoff());
-        return new BotInfoHandler(new BotHandlers(llm), json);
+        LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream),
+                new BotMetrics(registry), properties.initialBackoff(), properties.maxBackoff());
+        return new BotInfoHandler(new BotHandlers(llm), live, json);
     }
 
     @Bean

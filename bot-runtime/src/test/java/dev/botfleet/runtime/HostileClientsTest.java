@@ -1,12 +1,9 @@
 package dev.botfleet.runtime;
 
 import dev.botfleet.testing.FakeOpenAiServer.Reply;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,9 +32,6 @@ import static org.awaitility.Awaitility.await;
 class HostileClientsTest extends RuntimeTestBase {
 
     private static final int MAX_CONNECTIONS = 50;
-
-    @Autowired
-    private MeterRegistry registry;
 
     @DynamicPropertySource
     static void tightLimits(DynamicPropertyRegistry registry) {
@@ -190,17 +184,12 @@ class HostileClientsTest extends RuntimeTestBase {
         assertThat(output.toString().substring(before)).doesNotContain("ERROR", "Exception");
     }
 
-    private double answered(String outcome) {
-        Counter counter = registry.find("botfleet.queries").tags("bot", "open", "outcome", outcome).counter();
-        return counter == null ? 0 : counter.count();
-    }
-
     @Test
     void aHangUpBeforeTheAnswerStartsCancelsTheUpstreamRequest() throws Exception {
         String[] chunks = new String[40];
         Arrays.fill(chunks, "word ");
         UPSTREAM.enqueue(Reply.stream(Duration.ofMillis(50), chunks));
-        double successes = answered("success");
+        double successes = answered("open", AnswerOutcome.SUCCESS);
 
         Socket socket = send("open", PoeClient.query("hi").toString());
         socket.setSoLinger(true, 0);
@@ -212,6 +201,6 @@ class HostileClientsTest extends RuntimeTestBase {
             assertThat(UPSTREAM.abortedStreams()).as("upstream answers cut off")
                     .isEqualTo(UPSTREAM.requests().size());
         });
-        assertThat(answered("success")).as("recorded as a success").isEqualTo(successes);
+        assertThat(answered("open", AnswerOutcome.SUCCESS)).as("recorded as a success").isEqualTo(successes);
     }
 }

@@ -1,15 +1,13 @@
 package dev.botfleet.runtime;
 
-import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import dev.botfleet.runtime.fake.RawUpstreams;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -30,9 +28,6 @@ class RuntimeFaultsTest extends RuntimeTestBase {
 
     private static RawUpstreams.ResettingServer resetting;
     private static RawUpstreams.UntrustedTlsServer untrusted;
-
-    @Autowired
-    private MeterRegistry registry;
 
     @BeforeAll
     static void startRawUpstreams() throws Exception {
@@ -85,11 +80,6 @@ class RuntimeFaultsTest extends RuntimeTestBase {
     private SseEvents.Event error(List<SseEvents.Event> events) {
         assertThat(SseEvents.names(events)).as(events.toString()).doesNotContain("meta").endsWith("error", "done");
         return events.get(events.size() - 2);
-    }
-
-    private double upstreamErrors(String provider, String reason) {
-        var counter = registry.find("botfleet.upstream.errors").tags("provider", provider, "reason", reason).counter();
-        return counter == null ? 0 : counter.count();
     }
 
     @ParameterizedTest(name = "HTTP {0} -> error allow_retry={1}")

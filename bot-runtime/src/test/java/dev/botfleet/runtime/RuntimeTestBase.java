@@ -1,7 +1,10 @@
 package dev.botfleet.runtime;
 
 import dev.botfleet.testing.FakeOpenAiServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,6 +34,9 @@ public abstract class RuntimeTestBase {
 
     @LocalServerPort
     protected int port;
+
+    @Autowired
+    protected MeterRegistry registry;
 
     protected PoeClient poe;
 
@@ -188,5 +194,19 @@ public abstract class RuntimeTestBase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How many upstream attempts of this provider failed for this reason so far. */
+    protected double upstreamErrors(String provider, String reason) {
+        return count(registry.find("botfleet.upstream.errors").tags("provider", provider, "reason", reason).counter());
+    }
+
+    /** How many answers of this bot ended with this outcome so far. */
+    protected double answered(String bot, AnswerOutcome outcome) {
+        return count(registry.find("botfleet.queries").tags("bot", bot, "outcome", outcome.tag()).counter());
+    }
+
+    private static double count(Counter counter) {
+        return counter == null ? 0 : counter.count();
     }
 }

@@ -1,10 +1,8 @@
 package dev.botfleet.runtime;
 
-import dev.botfleet.testing.FakeOpenAiServer;
 import dev.botfleet.testing.FakeOpenAiServer.Reply;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.botfleet.testing.FakeOpenAiServer;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -51,9 +49,11 @@ class UpstreamFailureTest extends RuntimeTestBase {
 
     @Test
     void anEmptyAnswerIsAnErrorThatAllowsARetryNotASilentSuccess() {
+        double before = upstreamErrors("fake", "empty");
         UPSTREAM.enqueue(Reply.chunks());
         List<SseEvents.Event> events = poe.ask("open", "hi");
 
+        assertThat(upstreamErrors("fake", "empty")).isEqualTo(before + 1);
         assertThat(SseEvents.names(events)).containsExactly("error", "done");
         assertThat(events.get(0).text()).contains("the provider returned an empty answer");
         assertThat(events.get(0).data().path("allow_retry").asBoolean()).isTrue();
@@ -159,6 +159,7 @@ class UpstreamFailureTest extends RuntimeTestBase {
 
     @Test
     void anErrorObjectInTheStreamIsRetriedBeforeTextAndReportedAfterIt() {
+        double before = upstreamErrors("fake", "stream_error");
         UPSTREAM.enqueue(Reply.errorEventAfter("the model is overloaded"), Reply.chunks("second time"));
         assertThat(SseEvents.answer(poe.ask("open", "hi"))).isEqualTo("second time");
 
@@ -168,6 +169,7 @@ class UpstreamFailureTest extends RuntimeTestBase {
         assertThat(lastError(events).text())
                 .contains("the provider reported an error mid-stream: the model is overloaded")
                 .contains("cut short");
+        assertThat(upstreamErrors("fake", "stream_error")).isEqualTo(before + 2);
     }
 
     @Test
@@ -186,10 +188,12 @@ class UpstreamFailureTest extends RuntimeTestBase {
 
     @Test
     void streamEndingWithoutFinishIsNotPassedOffAsComplete() {
+        double before = upstreamErrors("fake", "truncated");
         UPSTREAM.enqueue(Reply.truncatedAfter("trunc"));
         List<SseEvents.Event> events = poe.ask("open", "hi");
         assertThat(SseEvents.answer(events)).isEqualTo("trunc");
         assertThat(lastError(events).text()).contains("ended before the answer was complete");
+        assertThat(upstreamErrors("fake", "truncated")).isEqualTo(before + 1);
     }
 
     @Test
@@ -234,21 +238,12 @@ class UpstreamFailureTest extends RuntimeTestBase {
         assertThat(UPSTREAM.requests()).hasSize(1);
     }
 
-    @Autowired
-    private MeterRegistry registry;
-
     @Test
     void aMissingKeyNamesWhereToPutIt() {
-        double before = configurationErrors();
+        double before = upstreamErrors("keyless", "configuration");
         SseEvents.Event error = lastError(poe.ask("unkeyed", "hi"));
-        assertThat(configurationErrors()).isEqualTo(before + 1);
+        assertThat(upstreamErrors("keyless", "configuration")).isEqualTo(before + 1);
         assertThat(error.text()).contains("NOT_THERE_API_KEY").contains("not-there/api-key");
         assertThat(UPSTREAM.requests()).isEmpty();
-    }
-
-    private double configurationErrors() {
-        var counter = registry.find("botfleet.upstream.errors").tags("provider", "keyless", "reason", "configuration")
-                .counter();
-        return counter == null ? 0 : counter.count();
     }
 }

@@ -1,22 +1,27 @@
 package dev.botfleet.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The object documents of one YAML file, each with the line of every field, so that a problem can be reported as
@@ -74,19 +79,14 @@ public final class ManifestFile {
         } catch (IOException e) {
             throw new UnusableException(file + ":1: cannot read: " + e.getMessage());
         }
-        try {
-            List<Map<String, Integer>> lines = lineIndex(text);
-            List<Document> documents = new ArrayList<>();
-            try (MappingIterator<JsonNode> values = YAML.readerFor(JsonNode.class).readValues(text)) {
-                int index = 0;
-                while (values.hasNextValue()) {
-                    JsonNode node = values.nextValue();
-                    if (node != null && node.isObject()) {
-                        documents.add(new Document(file, node, lines.get(index++)));
-                    }
+        List<JsonNode> objects = new ArrayList<>();
+        try (MappingIterator<JsonNode> values = YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (values.hasNextValue()) {
+                JsonNode node = values.nextValue();
+                if (node != null && node.isObject()) {
+                    objects.add(node);
                 }
             }
-            return documents;
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
             String problem = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
@@ -94,76 +94,50 @@ public final class ManifestFile {
         } catch (IOException e) {
             throw new UnusableException(file + ":1: cannot read: " + e.getMessage());
         }
+        List<Map<String, Integer>> lines = lineIndex(text);
+        List<Document> documents = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            documents.add(new Document(file, objects.get(i), lines.get(i)));
+        }
+        return documents;
     }
 
-    /** For each object document, in order, the line of each field path. */
-    private static List<Map<String, Integer>> lineIndex(String text) throws IOException {
+    /** For each object document, in order, the line of each field path, from the marks of the YAML node graph. */
+    private static List<Map<String, Integer>> lineIndex(String text) {
         List<Map<String, Integer>> documents = new ArrayList<>();
-        try (YAMLParser parser = (YAMLParser) new YAMLFactory().createParser(text)) {
-            Deque<Frame> path = new ArrayDeque<>();
-            Map<String, Integer> current = null;
-            String pendingField = null;
-            JsonToken token;
-            while ((token = parser.nextToken()) != null) {
-                int line = parser.currentTokenLocation().getLineNr();
-                if (path.isEmpty() && token == JsonToken.START_OBJECT) {
-                    current = new HashMap<>();
-                    current.put("", line);
-                    documents.add(current);
-                }
-                if (token == JsonToken.FIELD_NAME) {
-                    pendingField = parser.currentName();
-                    current.put(join(path, "." + pendingField), line);
-                    continue;
-                }
-                String element = elementName(path, pendingField);
-                pendingField = null;
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    if (!path.isEmpty() && current != null && element != null) {
-                        current.putIfAbsent(join(path, element), line);
-                    }
-                    path.push(new Frame(element, token == JsonToken.START_ARRAY));
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    path.pop();
-                } else if (!path.isEmpty() && path.peek().array && current != null) {
-                    current.putIfAbsent(join(path, element), line);
-                }
+        for (Node document : new Yaml().composeAll(new StringReader(text))) {
+            if (document instanceof MappingNode) {
+                Map<String, Integer> lines = new HashMap<>();
+                index(document, "", lines, Collections.newSetFromMap(new IdentityHashMap<>()));
+                documents.add(lines);
             }
         }
         return documents;
     }
 
-    /** The name of the value that starts now: a field's name, or the next index of the enclosing array. */
-    private static String elementName(Deque<Frame> path, String field) {
-        if (field != null) {
-            return "." + field;
+    /** Records where {@code node} and everything under it starts; an alias is indexed at its anchor only. */
+    private static void index(Node node, String path, Map<String, Integer> lines, Set<Node> seen) {
+        lines.putIfAbsent(path, lineOf(node));
+        if (!seen.add(node)) {
+            return;
         }
-        if (!path.isEmpty() && path.peek().array) {
-            return "[" + path.peek().nextIndex++ + "]";
-        }
-        return null;
-    }
-
-    private static String join(Deque<Frame> path, String last) {
-        StringBuilder joined = new StringBuilder();
-        List<Frame> frames = new ArrayList<>(path);
-        for (int i = frames.size() - 1; i >= 0; i--) {
-            if (frames.get(i).name != null) {
-                joined.append(frames.get(i).name);
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple entry : mapping.getValue()) {
+                if (entry.getKeyNode() instanceof ScalarNode key) {
+                    String field = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+                    lines.putIfAbsent(field, lineOf(key));
+                    index(entry.getValueNode(), field, lines, seen);
+                }
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            List<Node> items = sequence.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                index(items.get(i), path + "[" + i + "]", lines, seen);
             }
         }
-        joined.append(last);
-        return joined.toString().replaceFirst("^\\.", "");
     }
 
-    private static final class Frame {
-        private final String name;
-        private final boolean array;
-        private int nextIndex;
-
-        Frame(String name, boolean array) {
-            this.name = name;
-            this.array = array;
-        }
+    private static int lineOf(Node node) {
+        return node.getStartMark().getLine() + 1;
     }
 }

@@ -1,8 +1,11 @@
 package dev.botfleet.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.PoeEventCodec;
+import dev.botfleet.handler.poe.ProtocolMessage;
+import dev.botfleet.handler.poe.QueryRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -35,6 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class QueryCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PoeEventCodec CODEC = new PoeEventCodec(JSON);
     /** Sent when no --key is given; a bot with an access key refuses it, one without accepts it. */
     static final String NO_KEY = "botfleet-cli-no-key";
 
@@ -71,13 +77,11 @@ final class QueryCommand implements Callable<Integer> {
         // servers (uvicorn before 0.19) answer with 400.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        ObjectNode body = JSON.createObjectNode().put("version", "1.2").put("type", settings ? "settings" : "query");
-        if (!settings) {
-            body.putArray("query").addObject().put("role", "user").put("content", message)
-                    .put("content_type", "text/markdown");
-            body.put("user_id", "u-botfleet-cli").put("conversation_id", "c-" + UUID.randomUUID())
-                    .put("message_id", "m-" + UUID.randomUUID());
-        }
+        ObjectNode body = settings
+                ? JSON.createObjectNode().put("version", QueryRequest.PROTOCOL_VERSION).put("type", "settings")
+                : JSON.<ObjectNode>valueToTree(new QueryRequest(QueryRequest.PROTOCOL_VERSION,
+                        List.of(new ProtocolMessage(ProtocolMessage.Role.USER, message)), "u-botfleet-cli",
+                        "c-" + UUID.randomUUID(), "m-" + UUID.randomUUID(), null, null)).put("type", "query");
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(timeoutSeconds))
                 .header("Content-Type", "application/json")
@@ -188,50 +192,44 @@ final class QueryCommand implements Callable<Integer> {
 
         private boolean dispatch(String name, String data) {
             events++;
-            JsonNode json;
+            Optional<PoeEvent> decoded;
             try {
-                json = JSON.readTree(data);
-            } catch (IOException e) {
-                err.println("invalid JSON in '" + name + "' event: " + data);
+                decoded = CODEC.decode(name, data);
+            } catch (IllegalArgumentException malformed) {
+                err.println(malformed.getMessage());
                 return false;
             }
-            if (json == null || !json.isObject()) {
-                err.println("'" + name + "' event data is not a JSON object: " + data);
-                return false;
+            if (decoded.isEmpty()) {
+                if (!name.equals("ping") && !name.equals("json")) {
+                    err.println("warning: unknown event type '" + name + "'");
+                }
+                return true;
             }
-            switch (name) {
-                case "text" -> {
-                    text = true;
-                    out.print(json.path("text").asText());
-                    out.flush();
-                }
-                case "replace_response" -> {
-                    text = true;
-                    out.print("\n[the bot replaced its answer]\n" + json.path("text").asText());
-                    out.flush();
-                }
-                case "suggested_reply" -> suggestions.add(json.path("text").asText());
-                case "error" -> {
-                    error = true;
-                    out.flush();
-                    err.println("\nerror (allow_retry=" + json.path("allow_retry").asBoolean(true) + "): "
-                            + json.path("text").asText(""));
-                }
-                case "done" -> done = true;
-                case "file" -> {
-                    out.print("\n[" + json.path("name").asText("file") + "](" + json.path("url").asText() + ")"
-                            + (json.hasNonNull("content_type") ? " (" + json.path("content_type").asText() + ")" : "")
-                            + "\n");
-                    out.flush();
-                }
-                case "data" -> err.println("data: " + json.path("metadata").asText());
-                case "meta", "ping", "json" -> {
-                    if (name.equals("meta") && events != 1) {
-                        err.println("warning: 'meta' that is not the first event is ignored");
-                    }
-                }
-                default -> err.println("warning: unknown event type '" + name + "'");
+            PoeEvent event = decoded.get();
+            if (event instanceof PoeEvent.Text chunk) {
+                text = true;
+                out.print(chunk.text());
+            } else if (event instanceof PoeEvent.ReplaceResponse replacement) {
+                text = true;
+                out.print("\n[the bot replaced its answer]\n" + replacement.text());
+            } else if (event instanceof PoeEvent.SuggestedReply suggestion) {
+                suggestions.add(suggestion.text());
+            } else if (event instanceof PoeEvent.Error failure) {
+                error = true;
+                out.flush();
+                err.println("\nerror (allow_retry=" + failure.allowRetry() + "): "
+                        + Objects.requireNonNullElse(failure.text(), ""));
+            } else if (event instanceof PoeEvent.Done) {
+                done = true;
+            } else if (event instanceof PoeEvent.File file) {
+                out.print("\n[" + Objects.requireNonNullElse(file.name(), "file") + "](" + file.url() + ")"
+                        + (file.contentType() != null ? " (" + file.contentType() + ")" : "") + "\n");
+            } else if (event instanceof PoeEvent.Data metadata) {
+                err.println("data: " + metadata.metadata());
+            } else if (event instanceof PoeEvent.Meta && events != 1) {
+                err.println("warning: 'meta' that is not the first event is ignored");
             }
+            out.flush();
             return true;
         }
     }

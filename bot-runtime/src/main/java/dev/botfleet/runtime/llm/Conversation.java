@@ -1,8 +1,8 @@
 package dev.botfleet.runtime.llm;
 
 import dev.botfleet.api.LLMBotSpec;
-import dev.botfleet.runtime.poe.ProtocolMessage;
-import dev.botfleet.runtime.poe.QueryRequest;
+import dev.botfleet.handler.poe.ProtocolMessage;
+import dev.botfleet.handler.poe.QueryRequest;
 
 import java.util.ArrayList;
 import java.util.List;

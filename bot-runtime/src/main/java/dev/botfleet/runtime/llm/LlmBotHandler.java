@@ -4,11 +4,15 @@ import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.ProviderTarget;
-import dev.botfleet.runtime.BotContext;
-import dev.botfleet.runtime.BotHandler;
+import dev.botfleet.handler.BotContext;
+import dev.botfleet.handler.BotHandler;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.AnswerOutcome;
 import dev.botfleet.runtime.BotMetrics;
-import dev.botfleet.runtime.poe.PoeEvent;
-import dev.botfleet.runtime.poe.QueryRequest;
+import dev.botfleet.runtime.FleetContext;
+import dev.botfleet.runtime.config.Fleet;
+import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,14 +32,16 @@ import java.util.stream.Collectors;
  */
 public final class LlmBotHandler implements BotHandler {
 
+    private final LiveFleet live;
     private final SecretResolver secrets;
     private final UpstreamStreamer streamer;
     private final BotMetrics metrics;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
 
-    public LlmBotHandler(SecretResolver secrets, UpstreamStreamer streamer, BotMetrics metrics,
+    public LlmBotHandler(LiveFleet live, SecretResolver secrets, UpstreamStreamer streamer, BotMetrics metrics,
                          Duration initialBackoff, Duration maxBackoff) {
+        this.live = live;
         this.secrets = secrets;
         this.streamer = streamer;
         this.metrics = metrics;
@@ -52,17 +58,19 @@ public final class LlmBotHandler implements BotHandler {
     private final class Answer {
 
         private final BotContext context;
+        private final Fleet fleet;
         private final QueryRequest request;
         private final List<ProviderTarget> targets;
         private final List<ChatMessage> history;
         private final long startNanos = System.nanoTime();
         private final List<UpstreamFailure> failures = new ArrayList<>();
         private volatile boolean streamed;
-        private volatile String outcome = "success";
+        private volatile AnswerOutcome outcome = AnswerOutcome.SUCCESS;
         private volatile String provider;
 
         Answer(BotContext context, QueryRequest request) {
             this.context = context;
+            this.fleet = FleetContext.fleetOf(context, live);
             this.request = request;
             // The CRD requires providerRef for the llm handler, so there is always a first target.
             this.targets = context.bot().getSpec().targets();
@@ -72,7 +80,7 @@ public final class LlmBotHandler implements BotHandler {
 
         Flux<PoeEvent> events() {
             return attempt(0, 0)
-                    .concatWith(Flux.defer(() -> streamed || !outcome.equals("success")
+                    .concatWith(Flux.defer(() -> streamed || outcome != AnswerOutcome.SUCCESS
                             ? Flux.empty() : emptyAnswer()))
                     .doFinally(this::record);
         }
@@ -93,8 +101,8 @@ public final class LlmBotHandler implements BotHandler {
             return streamer.stream(target.providerName(), spec, call)
                     .concatMap(chunk -> Flux.fromIterable(attempt.events(chunk)))
                     .concatWith(Mono.defer(() -> attempt.finished ? Mono.empty()
-                            : Mono.error(new UpstreamFailure("truncated", target
-                            + ": the stream ended before the answer was complete", true, null))))
+                            : Mono.error(new UpstreamFailure(UpstreamFailure.Kind.TRUNCATED,
+                            target + ": the stream ended before the answer was complete", true))))
                     .onErrorResume(error -> failed(index, retry, spec, UpstreamFailure.of(error, target)));
         }
 
@@ -103,15 +111,17 @@ public final class LlmBotHandler implements BotHandler {
          * caller is told, and may try again, rather than shown nothing as a success.
          */
         private Flux<PoeEvent> emptyAnswer() {
-            outcome = "upstream_error";
-            metrics.upstreamError(provider, "empty");
-            return Flux.just(PoeEvent.Error.retryable(provider + ": the provider returned an empty answer"));
+            outcome = AnswerOutcome.UPSTREAM_ERROR;
+            UpstreamFailure empty = new UpstreamFailure(UpstreamFailure.Kind.EMPTY,
+                    provider + ": the provider returned an empty answer", true);
+            metrics.upstreamError(provider, empty.reason());
+            return Flux.just(PoeEvent.Error.retryable(empty.getMessage()));
         }
 
         private Flux<PoeEvent> failed(int index, int retry, LLMProviderSpec spec, UpstreamFailure failure) {
             metrics.upstreamError(targets.get(index).providerName(), failure.reason());
             if (streamed) {
-                outcome = "upstream_error";
+                outcome = AnswerOutcome.UPSTREAM_ERROR;
                 return Flux.just(new PoeEvent.Error(failure.retryable(),
                         failure.getMessage() + " (the answer was cut short)", null));
             }
@@ -131,7 +141,7 @@ public final class LlmBotHandler implements BotHandler {
                 metrics.fallback(context.botName(), targets.get(index + 1).providerName());
                 return attempt(index + 1, 0);
             }
-            outcome = "upstream_error";
+            outcome = AnswerOutcome.UPSTREAM_ERROR;
             boolean mayPass = failures.stream().anyMatch(UpstreamFailure::retryable);
             String text = failures.size() == 1 ? failure.getMessage()
                     : "every provider failed: " + failures.stream().map(Throwable::getMessage)
@@ -140,7 +150,7 @@ public final class LlmBotHandler implements BotHandler {
         }
 
         private LLMProviderSpec providerSpec(ProviderTarget target) {
-            LLMProvider provider = context.fleet().provider(target.providerName()).orElseThrow(() ->
+            LLMProvider provider = fleet.provider(target.providerName()).orElseThrow(() ->
                     UpstreamFailure.configuration("LLMProvider '" + target.providerName() + "' does not exist"));
             return provider.getSpec();
         }
@@ -154,7 +164,7 @@ public final class LlmBotHandler implements BotHandler {
             }
             Optional<String> key = Optional.empty();
             if (provider.getApiKeySecretRef() != null) {
-                key = secrets.resolve(provider.getApiKeySecretRef(), context.fleet());
+                key = secrets.resolve(provider.getApiKeySecretRef(), fleet);
                 if (key.isEmpty()) {
                     throw UpstreamFailure.configuration("the API key of LLMProvider '" + target.providerName()
                             + "' is not available: " + secrets.whereToPut(provider.getApiKeySecretRef()));
@@ -175,9 +185,9 @@ public final class LlmBotHandler implements BotHandler {
         private void record(SignalType signal) {
             // The framing cancels the answer right after its error event, so only a successful answer that is
             // cancelled was cut off by the caller.
-            String result = switch (signal) {
-                case CANCEL -> outcome.equals("success") ? "cancelled" : outcome;
-                case ON_ERROR -> "failed";
+            AnswerOutcome result = switch (signal) {
+                case CANCEL -> outcome == AnswerOutcome.SUCCESS ? AnswerOutcome.CANCELLED : outcome;
+                case ON_ERROR -> AnswerOutcome.FAILED;
                 default -> outcome;
             };
             metrics.answered(context.botName(), provider, result, Duration.ofNanos(System.nanoTime() - startNanos));

@@ -13,16 +13,17 @@ import org.springframework.web.reactive.function.UnsupportedMediaTypeException;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Why one attempt failed, in words a bot owner can act on and never with a key in them, and whether trying again
@@ -33,27 +34,57 @@ public final class UpstreamFailure extends RuntimeException {
     private static final int MAX_UPSTREAM_MESSAGE = 300;
     private static final ObjectReader ERROR_READER = JsonMapper.builder().build().reader();
 
-    private final String reason;
+    /** What went wrong, as counted in {@code botfleet_upstream_errors_total{reason}}. */
+    public enum Kind {
+        /** The provider answered with an HTTP error status; the tag carries the status. */
+        HTTP,
+        /** The bot's configuration cannot reach the provider: no such LLMProvider, no key, model not allowed. */
+        CONFIGURATION,
+        CONNECTION,
+        TIMEOUT,
+        TLS,
+        /** The stream was not OpenAI wire format, or carried an event larger than the runtime accepts. */
+        PROTOCOL,
+        /** The provider answered 200 and then streamed an error object. */
+        STREAM_ERROR,
+        /** The stream ended without a {@code finish_reason}. */
+        TRUNCATED,
+        /** The provider finished without a word. */
+        EMPTY,
+        UNEXPECTED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Kind kind;
+    private final int status;
     private final boolean retryable;
     private final Duration retryAfter;
 
-    UpstreamFailure(String reason, String message, boolean retryable, Duration retryAfter) {
+    UpstreamFailure(Kind kind, String message, boolean retryable) {
+        this(kind, 0, message, retryable, null);
+    }
+
+    private UpstreamFailure(Kind kind, int status, String message, boolean retryable, Duration retryAfter) {
         super(message, null, false, false);
-        this.reason = reason;
+        this.kind = kind;
+        this.status = status;
         this.retryable = retryable;
         this.retryAfter = retryAfter;
     }
 
     static UpstreamFailure configuration(String message) {
-        return new UpstreamFailure("configuration", message, false, null);
+        return new UpstreamFailure(Kind.CONFIGURATION, message, false);
     }
 
     /** The provider answered 200 and then streamed an {@code error} object instead of a chunk. */
     static UpstreamFailure reportedInStream(ProviderTarget target, JsonNode error) {
         String message = error.path("message").isTextual() ? error.path("message").asText()
                 : error.isTextual() ? error.asText() : error.toString();
-        return new UpstreamFailure("stream_error", target + ": the provider reported an error mid-stream: "
-                + shorten(message), true, null);
+        return new UpstreamFailure(Kind.STREAM_ERROR, target + ": the provider reported an error mid-stream: "
+                + shorten(message), true);
     }
 
     static UpstreamFailure of(Throwable thrown, ProviderTarget target) {
@@ -69,42 +100,44 @@ public final class UpstreamFailure extends RuntimeException {
             return fromStatus(response, target);
         }
         if (error instanceof TimeoutException || hasCause(error, ReadTimeoutException.class)) {
-            return new UpstreamFailure("timeout", target + ": no answer within the provider's timeout", true, null);
+            return new UpstreamFailure(Kind.TIMEOUT, target + ": no answer within the provider's timeout", true);
         }
         if (hasCause(error, SSLException.class)) {
             // A certificate the runtime does not trust will not be trusted on a retry either.
-            return new UpstreamFailure("tls", target + ": TLS handshake with the provider failed ("
-                    + rootMessage(error) + ")", false, null);
+            return new UpstreamFailure(Kind.TLS, target + ": TLS handshake with the provider failed ("
+                    + rootMessage(error) + ")", false);
         }
         if (hasCause(error, DataBufferLimitException.class)) {
-            return new UpstreamFailure("protocol", target + ": the provider sent an event larger than the runtime "
-                    + "accepts", false, null);
+            return new UpstreamFailure(Kind.PROTOCOL, target + ": the provider sent an event larger than the runtime "
+                    + "accepts", false);
         }
         if (hasCause(error, JsonProcessingException.class) || error instanceof CodecException
                 || error instanceof UnsupportedMediaTypeException) {
-            return new UpstreamFailure("protocol", target + ": the provider sent a malformed stream", true, null);
+            return new UpstreamFailure(Kind.PROTOCOL, target + ": the provider sent a malformed stream", true);
         }
         if (error instanceof WebClientRequestException || hasCause(error, IOException.class)) {
-            return new UpstreamFailure("connection", target + ": cannot reach the provider ("
-                    + rootMessage(error) + ")", true, null);
+            return new UpstreamFailure(Kind.CONNECTION, target + ": cannot reach the provider ("
+                    + rootMessage(error) + ")", true);
         }
-        return new UpstreamFailure("unexpected", target + ": request failed (" + error.getClass().getSimpleName()
-                + ")", true, null);
+        return new UpstreamFailure(Kind.UNEXPECTED, target + ": request failed (" + error.getClass().getSimpleName()
+                + ")", true);
     }
 
     private static UpstreamFailure fromStatus(WebClientResponseException e, ProviderTarget target) {
         int status = e.getStatusCode().value();
-        String reason = "http_" + status;
         String prefix = target + ": HTTP " + status + " ";
         return switch (status) {
-            case 401 -> new UpstreamFailure(reason, prefix + "(the provider rejected the API key; check the "
+            case 401 -> httpError(status, prefix + "(the provider rejected the API key; check the "
                     + "provider's apiKeySecretRef)", false, null);
-            case 403 -> new UpstreamFailure(reason, prefix + "(the API key may not use this model or endpoint)",
-                    false, null);
-            case 400, 404, 422 -> new UpstreamFailure(reason, prefix + upstreamMessage(e), false, null);
-            case 408, 409, 429 -> new UpstreamFailure(reason, prefix + upstreamMessage(e), true, retryAfter(e));
-            default -> new UpstreamFailure(reason, prefix + upstreamMessage(e), status >= 500, retryAfter(e));
+            case 403 -> httpError(status, prefix + "(the API key may not use this model or endpoint)", false, null);
+            case 400, 404, 422 -> httpError(status, prefix + upstreamMessage(e), false, null);
+            case 408, 409, 429 -> httpError(status, prefix + upstreamMessage(e), true, retryAfter(e));
+            default -> httpError(status, prefix + upstreamMessage(e), status >= 500, retryAfter(e));
         };
+    }
+
+    private static UpstreamFailure httpError(int status, String message, boolean retryable, Duration retryAfter) {
+        return new UpstreamFailure(Kind.HTTP, status, message, retryable, retryAfter);
     }
 
     /** The provider's own explanation (model not found, context too long), shortened. */
@@ -164,7 +197,7 @@ public final class UpstreamFailure extends RuntimeException {
 
     /** A short machine-readable reason, used as a metric tag: http_429, timeout, connection, … */
     public String reason() {
-        return reason;
+        return kind == Kind.HTTP ? "http_" + status : kind.tag();
     }
 
     public boolean retryable() {

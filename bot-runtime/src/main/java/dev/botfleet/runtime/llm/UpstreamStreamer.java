@@ -1,14 +1,8 @@
 package dev.botfleet.runtime.llm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.openai.core.JsonValue;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.ProviderTarget;
 import org.springframework.core.ParameterizedTypeReference;
@@ -29,27 +23,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Streams one chat completion from a provider as a {@link Flux} of chunks. openai-java's types write the request,
- * the chunks are read into {@link StreamChunk}, and the HTTP exchange runs on {@link UpstreamHttp}. Cancelling the
+ * Streams one chat completion from a provider as a {@link Flux} of chunks. {@link ChatRequestBody} writes the
+ * request, the chunks are read into {@link StreamChunk}, and the HTTP exchange runs on {@link UpstreamHttp}. Cancelling the
  * subscription (Poe went away) closes the upstream connection; a provider silent for longer than its timeout fails
  * the Flux.
  */
 public final class UpstreamStreamer {
 
-    /** OpenAI accepts at most this many stop sequences. */
-    private static final int MAX_STOP_SEQUENCES = 4;
     private static final String END_OF_STREAM = "[DONE]";
     private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS =
             new ParameterizedTypeReference<>() { };
-    /**
-     * Writes openai-java's request types as its own mapper does (properties only, no bean getters) without that
-     * mapper's jackson-module-kotlin, whose Kotlin reflection costs over half a second of start-up and time on
-     * every call.
-     */
-    private static final JsonMapper REQUEST_WRITER = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .disable(MapperFeature.AUTO_DETECT_GETTERS, MapperFeature.AUTO_DETECT_IS_GETTERS)
-            .build();
     private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
     private static final ObjectReader CHUNK_READER = new ObjectMapper().readerFor(StreamChunk.class);
 
@@ -71,7 +54,7 @@ public final class UpstreamStreamer {
                 .headers(headers -> headers(headers, provider, call.apiKey()))
                 .contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(body(call))
+                .bodyValue(ChatRequestBody.of(call))
                 // Netty's read timeout on the connection, not a timer per chunk: the time since the last bytes read
                 .httpRequest(request -> request.<HttpClientRequest>getNativeRequest()
                         .responseTimeout(provider.effectiveTimeout()))
@@ -125,40 +108,5 @@ public final class UpstreamStreamer {
                 headers.set(header, key);
             }
         });
-    }
-
-    private static byte[] body(Call call) {
-        ChatCompletionCreateParams.Body body = params(call)._body().toBuilder()
-                .putAdditionalProperty("stream", JsonValue.from(true))
-                .build();
-        try {
-            return REQUEST_WRITER.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a chat completion request", e);
-        }
-    }
-
-    private static ChatCompletionCreateParams params(Call call) {
-        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
-                .model(call.model())
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
-        for (ChatMessage message : call.messages()) {
-            switch (message.role()) {
-                case SYSTEM -> params.addSystemMessage(message.content());
-                case ASSISTANT -> params.addAssistantMessage(message.content());
-                default -> params.addUserMessage(message.content());
-            }
-        }
-        if (call.temperature() != null) {
-            params.temperature(call.temperature());
-        }
-        if (call.maxTokens() != null) {
-            params.maxTokens(call.maxTokens().longValue());
-        }
-        if (!call.stopSequences().isEmpty()) {
-            params.stop(ChatCompletionCreateParams.Stop.ofStrings(
-                    call.stopSequences().subList(0, Math.min(MAX_STOP_SEQUENCES, call.stopSequences().size()))));
-        }
-        return params.build();
     }
 }

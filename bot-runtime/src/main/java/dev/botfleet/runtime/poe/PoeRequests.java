@@ -7,21 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.botfleet.handler.poe.PoeRequestException;
+import dev.botfleet.handler.poe.QueryRequest;
 
 import java.io.IOException;
 import java.util.stream.Collectors;
 
 /**
- * Reads a Poe request body: any JSON object with a {@code type}; unknown keys are ignored, and any problem
- * becomes a {@link PoeRequestException} whose message names the field.
+ * Reads a Poe request body into its typed request: any JSON object with a string {@code type}; unknown keys are
+ * ignored, and any problem becomes a {@link PoeRequestException} whose message names the field.
  */
 public final class PoeRequests {
-
-    public static final String QUERY = "query";
-    public static final String SETTINGS = "settings";
-    public static final String REPORT_FEEDBACK = "report_feedback";
-    public static final String REPORT_REACTION = "report_reaction";
-    public static final String REPORT_ERROR = "report_error";
 
     private final ObjectMapper json;
 
@@ -33,8 +29,21 @@ public final class PoeRequests {
                 .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
     }
 
+    public PoeRequest read(byte[] body) {
+        JsonNode root = object(body);
+        String type = root.get("type").asText();
+        return switch (type) {
+            case "query" -> new PoeRequest.Query(read(root, QueryRequest.class));
+            case "settings" -> read(root, PoeRequest.Settings.class);
+            case "report_feedback" -> read(root, PoeRequest.ReportFeedback.class);
+            case "report_reaction" -> read(root, PoeRequest.ReportReaction.class);
+            case "report_error" -> read(root, PoeRequest.ReportError.class);
+            default -> new PoeRequest.Unsupported(type);
+        };
+    }
+
     /** The parsed body, which must be a JSON object carrying a string {@code type}. */
-    public JsonNode readBody(byte[] body) {
+    private JsonNode object(byte[] body) {
         if (body.length == 0) {
             throw new PoeRequestException(400, "request body is empty");
         }
@@ -54,13 +63,9 @@ public final class PoeRequests {
         return root;
     }
 
-    public static String type(JsonNode body) {
-        return body.get("type").asText();
-    }
-
-    public QueryRequest query(JsonNode body) {
+    private <T> T read(JsonNode body, Class<T> type) {
         try {
-            return json.treeToValue(body, QueryRequest.class);
+            return json.treeToValue(body, type);
         } catch (IOException e) {
             throw invalid(e);
         }

@@ -1,46 +1,43 @@
 package dev.botfleet.runtime.poe;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.botfleet.api.PoeSettings;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The answer to a {@code settings} request: what {@code spec.poe} sets, in Poe's settings format. */
-public final class PoeSettingsResponse {
+/**
+ * The answer to a {@code settings} request: what {@code spec.poe} sets, in Poe's settings format. Keys left unset
+ * are left out, so Poe applies its own defaults for them.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PoeSettingsResponse(
+        @JsonProperty("response_version") int responseVersion,
+        @JsonProperty("server_bot_dependencies") Map<String, Integer> serverBotDependencies,
+        @JsonProperty("allow_attachments") Boolean allowAttachments,
+        @JsonProperty("introduction_message") String introductionMessage,
+        @JsonProperty("expand_text_attachments") Boolean expandTextAttachments,
+        @JsonProperty("enable_image_comprehension") Boolean enableImageComprehension,
+        @JsonProperty("enforce_author_role_alternation") Boolean enforceAuthorRoleAlternation,
+        @JsonProperty("enable_multi_entity_prompting") Boolean enableMultiEntityPrompting,
+        @JsonProperty("rate_card") String rateCard,
+        @JsonProperty("cost_label") String costLabel) {
 
     /** Selects Poe's current table of defaults for the keys left out. */
     public static final int RESPONSE_VERSION = 2;
 
-    private PoeSettingsResponse() {
-    }
-
-    public static ObjectNode of(PoeSettings settings, ObjectMapper json) {
-        ObjectNode response = json.createObjectNode().put("response_version", RESPONSE_VERSION);
-        ObjectNode dependencies = response.putObject("server_bot_dependencies");
+    public static PoeSettingsResponse of(PoeSettings settings) {
         if (settings == null) {
-            return response;
+            return of(new PoeSettings());
         }
-        Map<String, Integer> declared = settings.getServerBotDependencies();
-        if (declared != null) {
-            declared.forEach(dependencies::put);
-        }
-        putIfSet(response, "allow_attachments", settings.getAllowAttachments());
-        putIfSet(response, "introduction_message", settings.getIntroductionMessage());
-        putIfSet(response, "expand_text_attachments", settings.getExpandTextAttachments());
-        putIfSet(response, "enable_image_comprehension", settings.getEnableImageComprehension());
-        putIfSet(response, "enforce_author_role_alternation", settings.getEnforceAuthorRoleAlternation());
-        putIfSet(response, "enable_multi_entity_prompting", settings.getEnableMultiEntityPrompting());
-        putIfSet(response, "rate_card", settings.getRateCard());
-        putIfSet(response, "cost_label", settings.getCostLabel());
-        return response;
-    }
-
-    private static void putIfSet(ObjectNode response, String key, Object value) {
-        if (value instanceof Boolean flag) {
-            response.put(key, flag);
-        } else if (value instanceof String text) {
-            response.put(key, text);
-        }
+        Map<String, Integer> dependencies = settings.getServerBotDependencies();
+        return new PoeSettingsResponse(RESPONSE_VERSION, dependencies == null ? Map.of()
+                        : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)),
+                settings.getAllowAttachments(), settings.getIntroductionMessage(),
+                settings.getExpandTextAttachments(), settings.getEnableImageComprehension(),
+                settings.getEnforceAuthorRoleAlternation(), settings.getEnableMultiEntityPrompting(),
+                settings.getRateCard(), settings.getCostLabel());
     }
 }

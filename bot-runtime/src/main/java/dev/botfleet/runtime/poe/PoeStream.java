@@ -1,5 +1,7 @@
 package dev.botfleet.runtime.poe;
 
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.PoeEventCodec;
 import dev.botfleet.runtime.secrets.SecretRedactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

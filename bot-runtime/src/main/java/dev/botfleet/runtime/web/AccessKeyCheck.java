@@ -2,8 +2,8 @@ package dev.botfleet.runtime.web;
 
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.handler.poe.PoeRequestException;
 import dev.botfleet.runtime.config.Fleet;
-import dev.botfleet.runtime.poe.PoeRequestException;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

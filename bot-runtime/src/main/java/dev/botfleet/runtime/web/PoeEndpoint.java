@@ -1,6 +1,5 @@
 package dev.botfleet.runtime.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,17 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.PoeSettings;
-import dev.botfleet.runtime.BotContext;
-import dev.botfleet.runtime.BotHandler;
+import dev.botfleet.handler.BotContext;
+import dev.botfleet.handler.BotHandler;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.PoeRequestException;
+import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.FleetContext;
 import dev.botfleet.runtime.Models;
 import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.config.LiveFleet;
-import dev.botfleet.runtime.poe.PoeEvent;
-import dev.botfleet.runtime.poe.PoeRequestException;
+import dev.botfleet.runtime.poe.PoeRequest;
 import dev.botfleet.runtime.poe.PoeRequests;
 import dev.botfleet.runtime.poe.PoeSettingsResponse;
 import dev.botfleet.runtime.poe.PoeStream;
-import dev.botfleet.runtime.poe.QueryRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -74,7 +75,7 @@ public final class PoeEndpoint {
             LLMBot bot = bot(fleet, name);
             accessKeys.verify(bot, fleet, request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
             return body(request)
-                    .flatMap(bytes -> dispatch(request, new BotContext(bot, fleet), requests.readBody(bytes)))
+                    .flatMap(bytes -> dispatch(request, new FleetContext(bot, fleet), requests.read(bytes)))
                     .onErrorResume(PoeRequestException.class, PoeEndpoint::refuse);
         } catch (PoeRequestException e) {
             return refuse(e);
@@ -112,24 +113,23 @@ public final class PoeEndpoint {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(detail("Method Not Allowed"));
     }
 
-    private Mono<ServerResponse> dispatch(ServerRequest request, BotContext context, JsonNode body) {
-        String type = PoeRequests.type(body);
-        switch (type) {
-            case PoeRequests.QUERY:
-                return answer(context, requests.query(body), hangUp(request));
-            case PoeRequests.SETTINGS:
-                return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(PoeSettingsResponse.of(context.bot().getSpec().getPoe(), json));
-            case PoeRequests.REPORT_ERROR:
-                log.warn("Poe reported an error in an answer of bot {}", context.botName());
-                return emptyObject();
-            case PoeRequests.REPORT_FEEDBACK:
-            case PoeRequests.REPORT_REACTION:
-                return emptyObject();
-            default:
-                return ServerResponse.status(HttpStatus.NOT_IMPLEMENTED).contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(detail("Unsupported request type"));
+    private Mono<ServerResponse> dispatch(ServerRequest request, BotContext context, PoeRequest poeRequest) {
+        if (poeRequest instanceof PoeRequest.Query query) {
+            return answer(context, query.query(), hangUp(request));
         }
+        if (poeRequest instanceof PoeRequest.Settings) {
+            return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(PoeSettingsResponse.of(context.bot().getSpec().getPoe()));
+        }
+        if (poeRequest instanceof PoeRequest.Unsupported) {
+            return ServerResponse.status(HttpStatus.NOT_IMPLEMENTED).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(detail("Unsupported request type"));
+        }
+        if (poeRequest instanceof PoeRequest.ReportError) {
+            log.warn("Poe reported an error in an answer of bot {}", context.botName());
+        }
+        // Reports are acknowledged, not kept.
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json.createObjectNode());
     }
 
     /**
@@ -209,10 +209,6 @@ public final class PoeEndpoint {
             response.header(HttpHeaders.RETRY_AFTER, "1").header(HttpHeaders.CONNECTION, "close");
         }
         return response.bodyValue(detail(e.getMessage()));
-    }
-
-    private Mono<ServerResponse> emptyObject() {
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json.createObjectNode());
     }
 
     private static ObjectNode detail(String message) {

@@ -1,6 +1,8 @@
 package dev.botfleet.runtime.poe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.handler.poe.PoeRequestException;
+import dev.botfleet.handler.poe.QueryRequest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,7 @@ class PoeRequestsTest {
              "query": [{"role": "user", "content": "hi"}]}""";
 
     private void refused(String body, String message) {
-        assertThatThrownBy(() -> requests.query(requests.readBody(body.getBytes(StandardCharsets.UTF_8))))
+        assertThatThrownBy(() -> requests.read(body.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(PoeRequestException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).isEqualTo(message);
@@ -27,10 +29,29 @@ class PoeRequestsTest {
 
     @Test
     void aWellFormedQueryIsRead() {
-        QueryRequest query = requests.query(requests.readBody(QUERY.getBytes(StandardCharsets.UTF_8)));
-        assertThat(PoeRequests.type(requests.readBody(QUERY.getBytes(StandardCharsets.UTF_8)))).isEqualTo("query");
+        PoeRequest request = requests.read(QUERY.getBytes(StandardCharsets.UTF_8));
+        assertThat(request).isInstanceOf(PoeRequest.Query.class);
+        QueryRequest query = ((PoeRequest.Query) request).query();
         assertThat(query.query()).hasSize(1);
         assertThat(query.query().get(0).content()).isEqualTo("hi");
+    }
+
+    @Test
+    void eachTypeIsReadIntoItsOwnRequestAndAnUnknownOneIsKeptForA501() {
+        assertThat(read("{\"type\": \"settings\", \"version\": \"1.2\"}"))
+                .isEqualTo(new PoeRequest.Settings("1.2"));
+        assertThat(read("{\"type\": \"report_feedback\", \"message_id\": \"m\", \"user_id\": \"u\", "
+                + "\"conversation_id\": \"c\", \"feedback_type\": \"like\"}"))
+                .isEqualTo(new PoeRequest.ReportFeedback("m", "u", "c", "like"));
+        assertThat(read("{\"type\": \"report_reaction\", \"message_id\": \"m\", \"reaction\": \"heart\"}"))
+                .isEqualTo(new PoeRequest.ReportReaction("m", null, null, "heart"));
+        assertThat(read("{\"type\": \"report_error\", \"message\": \"broke\"}"))
+                .isEqualTo(new PoeRequest.ReportError("broke", null));
+        assertThat(read("{\"type\": \"QUERY\"}")).isEqualTo(new PoeRequest.Unsupported("QUERY"));
+    }
+
+    private PoeRequest read(String body) {
+        return requests.read(body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.botfleet.runtime.poe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.PoeEventCodec;
 import dev.botfleet.runtime.secrets.SecretRedactor;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

@@ -1,8 +1,8 @@
 package dev.botfleet.runtime.web;
 
 import dev.botfleet.api.LLMBot;
+import dev.botfleet.handler.poe.PoeRequestException;
 import dev.botfleet.runtime.config.Fleet;
-import dev.botfleet.runtime.poe.PoeRequestException;
 import dev.botfleet.runtime.secrets.SecretRedactor;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import io.fabric8.kubernetes.client.utils.Serialization;

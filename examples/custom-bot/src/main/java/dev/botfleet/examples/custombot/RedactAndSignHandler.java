@@ -1,11 +1,11 @@
 package dev.botfleet.examples.custombot;
 
-import dev.botfleet.runtime.BotContext;
-import dev.botfleet.runtime.BotHandler;
-import dev.botfleet.runtime.BotHandlerProvider;
-import dev.botfleet.runtime.poe.PoeEvent;
-import dev.botfleet.runtime.poe.ProtocolMessage;
-import dev.botfleet.runtime.poe.QueryRequest;
+import dev.botfleet.handler.BotContext;
+import dev.botfleet.handler.BotHandler;
+import dev.botfleet.handler.BotHandlerProvider;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.ProtocolMessage;
+import dev.botfleet.handler.poe.QueryRequest;
 import reactor.core.publisher.Flux;
 
 import java.util.List;

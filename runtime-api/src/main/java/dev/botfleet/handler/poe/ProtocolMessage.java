@@ -1,6 +1,7 @@
-package dev.botfleet.runtime.poe;
+package dev.botfleet.handler.poe;
 
 import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -26,6 +27,7 @@ public record ProtocolMessage(
     }
 
     /** Whether the bot understands this message; others are skipped, as the protocol asks. */
+    @JsonIgnore
     public boolean isUnderstood() {
         return role != Role.UNKNOWN && role != Role.TOOL && contentType != ContentType.UNKNOWN;
     }

@@ -1,13 +1,15 @@
-package dev.botfleet.runtime.poe;
+package dev.botfleet.handler.poe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /**
- * Encodes Poe events as server-sent events, the one place where the wire format lives:
+ * Poe events as server-sent events and back, the one place where the wire format lives:
  * {@code event: <name>\r\ndata: <one-line JSON object>\r\n\r\n}, as the reference server frames them.
  * JSON never contains a raw line break, so every payload fits on one {@code data:} line.
  */
@@ -43,6 +45,43 @@ public final class PoeEventCodec {
             return "error";
         }
         return "done";
+    }
+
+    /**
+     * The event one server-sent event carries, read as Poe's client reads it; empty for a name that carries no
+     * event here ({@code ping}, {@code json}, or one from a newer protocol).
+     *
+     * @throws IllegalArgumentException when the data is not a JSON object
+     */
+    public Optional<PoeEvent> decode(String name, String data) {
+        JsonNode fields;
+        try {
+            fields = json.readTree(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid JSON in '" + name + "' event: " + data);
+        }
+        if (fields == null || !fields.isObject()) {
+            throw new IllegalArgumentException("'" + name + "' event data is not a JSON object: " + data);
+        }
+        return Optional.ofNullable(switch (name) {
+            case "meta" -> new PoeEvent.Meta(fields.path("content_type").asText(PoeEvent.Meta.DEFAULTS.contentType()),
+                    fields.path("suggested_replies").asBoolean(PoeEvent.Meta.DEFAULTS.suggestedReplies()));
+            case "text" -> new PoeEvent.Text(fields.path("text").asText());
+            case "replace_response" -> new PoeEvent.ReplaceResponse(fields.path("text").asText());
+            case "suggested_reply" -> new PoeEvent.SuggestedReply(fields.path("text").asText());
+            case "file" -> new PoeEvent.File(textOrNull(fields, "url"), textOrNull(fields, "content_type"),
+                    textOrNull(fields, "name"), textOrNull(fields, "inline_ref"));
+            case "data" -> new PoeEvent.Data(textOrNull(fields, "metadata"));
+            case "error" -> new PoeEvent.Error(fields.path("allow_retry").asBoolean(true), textOrNull(fields, "text"),
+                    textOrNull(fields, "error_type"));
+            case "done" -> new PoeEvent.Done();
+            default -> null;
+        });
+    }
+
+    private static String textOrNull(JsonNode fields, String key) {
+        JsonNode value = fields.get(key);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     String data(PoeEvent event) {

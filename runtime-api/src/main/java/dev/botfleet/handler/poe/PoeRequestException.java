@@ -1,4 +1,4 @@
-package dev.botfleet.runtime.poe;
+package dev.botfleet.handler.poe;
 
 /** A Poe request that cannot be served; becomes a 4xx answer with {@code {"detail": message}}. */
 public class PoeRequestException extends RuntimeException {

@@ -1,8 +1,8 @@
-package dev.botfleet.runtime;
+package dev.botfleet.handler;
 
 /**
  * A bot handler packaged with the runtime, found through {@link java.util.ServiceLoader}: list the implementing
- * class in {@code META-INF/services/dev.botfleet.runtime.BotHandlerProvider}. An LLMBot uses it by naming it in
+ * class in {@code META-INF/services/dev.botfleet.handler.BotHandlerProvider}. An LLMBot uses it by naming it in
  * {@code spec.handler}.
  */
 public interface BotHandlerProvider {

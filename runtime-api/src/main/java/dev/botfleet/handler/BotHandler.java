@@ -1,7 +1,7 @@
-package dev.botfleet.runtime;
+package dev.botfleet.handler;
 
-import dev.botfleet.runtime.poe.PoeEvent;
-import dev.botfleet.runtime.poe.QueryRequest;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.QueryRequest;
 import reactor.core.publisher.Flux;
 
 /**

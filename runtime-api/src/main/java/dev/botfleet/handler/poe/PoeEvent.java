@@ -1,4 +1,4 @@
-package dev.botfleet.runtime.poe;
+package dev.botfleet.handler.poe;
 
 /** One server-sent event of a Poe query response. {@link PoeEventCodec} turns it into bytes. */
 public sealed interface PoeEvent {

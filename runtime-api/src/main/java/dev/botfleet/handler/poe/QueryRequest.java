@@ -1,12 +1,15 @@
-package dev.botfleet.runtime.poe;
+package dev.botfleet.handler.poe;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
+import java.util.Objects;
 
 /** A Poe {@code query} request: the conversation so far, newest message last. */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record QueryRequest(
         @JsonProperty("version") String version,
         @JsonProperty(value = "query", required = true) List<ProtocolMessage> query,
@@ -16,6 +19,9 @@ public record QueryRequest(
         @JsonProperty("temperature") Double temperature,
         @JsonProperty("stop_sequences") List<String> stopSequences) {
 
+    /** The protocol version this runtime speaks, as Poe sends it in every request. */
+    public static final String PROTOCOL_VERSION = "1.2";
+
     public QueryRequest {
         PoeRequestException.requireField(query, "query");
         PoeRequestException.requireField(userId, "user_id");
@@ -24,7 +30,7 @@ public record QueryRequest(
         if (query.isEmpty()) {
             throw new PoeRequestException(400, "query must hold at least one message");
         }
-        if (query.contains(null)) {
+        if (query.stream().anyMatch(Objects::isNull)) {
             throw new PoeRequestException(400, "query must not contain null messages");
         }
         if (temperature != null && (temperature < 0 || temperature.isNaN())) {

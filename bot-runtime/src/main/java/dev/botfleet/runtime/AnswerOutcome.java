@@ -1,0 +1,19 @@
+package dev.botfleet.runtime;
+
+import java.util.Locale;
+
+/** How an answer ended, as counted in {@code botfleet_queries_total{outcome}}. */
+public enum AnswerOutcome {
+    /** The provider's answer streamed to its end. */
+    SUCCESS,
+    /** The answer ended with an {@code error} event: every provider failed, or one failed after text had streamed. */
+    UPSTREAM_ERROR,
+    /** The caller hung up before a successful answer ended. */
+    CANCELLED,
+    /** The answer itself broke: a fault in the runtime, not the provider. */
+    FAILED;
+
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.botfleet.runtime.llm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.openai.core.JsonValue;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+
+/**
+ * The one place openai-java is used: its typed {@code ChatCompletionCreateParams} build and check the body of a
+ * streaming chat completion request, which is written here as bytes for the runtime's own HTTP client.
+ */
+final class ChatRequestBody {
+
+    /** OpenAI accepts at most this many stop sequences. */
+    private static final int MAX_STOP_SEQUENCES = 4;
+    /**
+     * Writes openai-java's request types with the two settings of its own mapper they need (properties only, no
+     * bean getters) and without that mapper's jackson-module-kotlin, whose Kotlin reflection cost 0.5-0.8 s of
+     * start-up and CPU on every call (BENCHMARKS.md). ChatRequestBodyTest holds it to openai-java's own output.
+     */
+    private static final JsonMapper REQUEST_WRITER = JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .disable(MapperFeature.AUTO_DETECT_GETTERS, MapperFeature.AUTO_DETECT_IS_GETTERS)
+            .build();
+
+    private ChatRequestBody() {
+    }
+
+    static byte[] of(UpstreamStreamer.Call call) {
+        return write(body(call));
+    }
+
+    static ChatCompletionCreateParams.Body body(UpstreamStreamer.Call call) {
+        return params(call)._body().toBuilder().putAdditionalProperty("stream", JsonValue.from(true)).build();
+    }
+
+    static byte[] write(ChatCompletionCreateParams.Body body) {
+        try {
+            return REQUEST_WRITER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a chat completion request", e);
+        }
+    }
+
+    private static ChatCompletionCreateParams params(UpstreamStreamer.Call call) {
+        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
+                .model(call.model())
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+        for (ChatMessage message : call.messages()) {
+            switch (message.role()) {
+                case SYSTEM -> params.addSystemMessage(message.content());
+                case ASSISTANT -> params.addAssistantMessage(message.content());
+                default -> params.addUserMessage(message.content());
+            }
+        }
+        if (call.temperature() != null) {
+            params.temperature(call.temperature());
+        }
+        if (call.maxTokens() != null) {
+            params.maxTokens(call.maxTokens().longValue());
+        }
+        if (!call.stopSequences().isEmpty()) {
+            params.stop(ChatCompletionCreateParams.Stop.ofStrings(
+                    call.stopSequences().subList(0, Math.min(MAX_STOP_SEQUENCES, call.stopSequences().size()))));
+        }
+        return params.build();
+    }
+}

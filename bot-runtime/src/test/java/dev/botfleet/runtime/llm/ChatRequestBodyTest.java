@@ -1,0 +1,45 @@
+package dev.botfleet.runtime.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.core.ObjectMappers;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The request body as openai-java itself would write it, with the stop sequences OpenAI accepts. */
+class ChatRequestBodyTest {
+
+    private static final UpstreamStreamer.Call CALL = new UpstreamStreamer.Call("gpt-4o-mini",
+            List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"), ChatMessage.assistant("Hello"),
+                    ChatMessage.user("Again")),
+            0.25, 64, List.of("a", "b", "c", "d", "e"), Optional.of("sk-not-in-the-body"));
+
+    @Test
+    void theBytesAreWhatOpenAiJavasOwnMapperWrites() throws Exception {
+        ChatCompletionCreateParams.Body body = ChatRequestBody.body(CALL);
+        ObjectMapper reader = new ObjectMapper();
+
+        assertThat(reader.readTree(ChatRequestBody.write(body)))
+                .isEqualTo(reader.readTree(ObjectMappers.jsonMapper().writeValueAsBytes(body)));
+    }
+
+    @Test
+    void theBodyAsksForAStreamWithUsageAndKeepsFourStopSequences() throws Exception {
+        JsonNode body = new ObjectMapper().readTree(ChatRequestBody.of(CALL));
+
+        assertThat(body.path("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(body.path("stream").asBoolean()).isTrue();
+        assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(body.path("temperature").asDouble()).isEqualTo(0.25);
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
+        assertThat(body.path("stop")).hasSize(4);
+        assertThat(body.path("messages").findValuesAsText("role"))
+                .containsExactly("system", "user", "assistant", "user");
+        assertThat(body.toString()).doesNotContain("sk-not-in-the-body");
+    }
+}
