@@ -21,6 +21,7 @@ import dev.botfleet.runtime.secrets.SecretResolver;
 import dev.botfleet.runtime.web.AccessKeyCheck;
 import dev.botfleet.runtime.web.BodyBudget;
 import dev.botfleet.runtime.web.ConnectionGuard;
+import dev.botfleet.runtime.web.Drain;
 import dev.botfleet.runtime.web.DroppedErrors;
 import dev.botfleet.runtime.web.PoeEndpoint;
 import dev.botfleet.runtime.web.Routes;
@@ -121,11 +122,16 @@ public class RuntimeConfiguration {
 
     @Bean
     PoeEndpoint poeEndpoint(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, BotHandler handler,
-                            ObjectMapper json, RuntimeProperties properties, MeterRegistry registry) {
+                            ObjectMapper json, RuntimeProperties properties, MeterRegistry registry, Drain drain) {
         return new PoeEndpoint(live, new AccessKeyCheck(secrets), new PoeRequests(json), handler,
                 new PoeStream(new PoeEventCodec(json), properties.keepAlive(), redactor), json,
                 (int) properties.maxRequestSize().toBytes(),
-                new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry));
+                new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry), drain);
+    }
+
+    @Bean
+    Drain drain(RuntimeProperties properties, MeterRegistry registry) {
+        return new Drain(properties.drainTimeout(), registry);
     }
 
     /** Installed with the server: resets by callers after their request ended are not logged as errors. */

@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param maxInflightBodyBytes most bytes of request bodies received at once, across all requests
  * @param maxConnections most client connections open at once; default: half the file descriptors the process
  *                       may open, less a reserve (each streaming answer also holds a connection to its provider)
+ * @param drainTimeout   on shutdown (SIGTERM), how long the answers being streamed may go on; new queries are
+ *                       refused at once, and answers still open at the end get an error that allows a retry
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -43,7 +45,8 @@ public record RuntimeProperties(
         Duration headerTimeout,
         Duration bodyTimeout,
         DataSize maxInflightBodyBytes,
-        Integer maxConnections) {
+        Integer maxConnections,
+        Duration drainTimeout) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
@@ -59,5 +62,6 @@ public record RuntimeProperties(
         bodyTimeout = bodyTimeout == null ? Duration.ofSeconds(20) : bodyTimeout;
         maxInflightBodyBytes = maxInflightBodyBytes == null ? DataSize.ofMegabytes(32) : maxInflightBodyBytes;
         maxConnections = maxConnections == null ? FileDescriptors.connectionsWithin() : maxConnections;
+        drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : drainTimeout;
     }
 }

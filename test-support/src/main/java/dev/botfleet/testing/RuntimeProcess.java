@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,21 @@ public final class RuntimeProcess implements AutoCloseable {
     }
 
     public String botUrl(String bot) {
-        return "http://127.0.0.1:" + port + "/bots/" + bot;
+        return url("/bots/" + bot);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Sends the runtime SIGTERM, as the kubelet does when it stops a pod. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the runtime has exited within {@code limit}. */
+    public boolean awaitExit(Duration limit) throws InterruptedException {
+        return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public long startupMillis() {

@@ -55,9 +55,10 @@ public final class PoeEndpoint {
     private final ObjectMapper json;
     private final int maxBodyBytes;
     private final BodyBudget bodyBudget;
+    private final Drain drain;
 
     public PoeEndpoint(LiveFleet live, AccessKeyCheck accessKeys, PoeRequests requests, BotHandler handler,
-                       PoeStream stream, ObjectMapper json, int maxBodyBytes, BodyBudget bodyBudget) {
+                       PoeStream stream, ObjectMapper json, int maxBodyBytes, BodyBudget bodyBudget, Drain drain) {
         this.live = live;
         this.accessKeys = accessKeys;
         this.requests = requests;
@@ -66,6 +67,7 @@ public final class PoeEndpoint {
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.bodyBudget = bodyBudget;
+        this.drain = drain;
     }
 
     public Mono<ServerResponse> post(ServerRequest request) {
@@ -115,6 +117,9 @@ public final class PoeEndpoint {
 
     private Mono<ServerResponse> dispatch(ServerRequest request, BotContext context, PoeRequest poeRequest) {
         if (poeRequest instanceof PoeRequest.Query query) {
+            if (drain.draining()) {
+                return refuse(new PoeRequestException(503, "this bot server is shutting down; retry shortly"));
+            }
             return answer(context, query.query(), hangUp(request));
         }
         if (poeRequest instanceof PoeRequest.Settings) {
@@ -144,7 +149,7 @@ public final class PoeEndpoint {
     }
 
     private Mono<ServerResponse> answer(BotContext context, QueryRequest query, Mono<Boolean> hangUp) {
-        Flux<String> frames = stream.frames(meta(context.bot()), handler.answer(context, query))
+        Flux<String> frames = stream.frames(meta(context.bot()), drain.track(handler.answer(context, query)))
                 .takeUntilOther(hangUp);
         // writeWith, not writeAndFlushWith: Reactor Netty flushes whenever no further frame is ready, so a lone
         // token leaves at once while frames arriving together share one write.
