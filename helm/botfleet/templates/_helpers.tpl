@@ -46,6 +46,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [list, watch, create, update, delete]
+# A group's HorizontalPodAutoscaler (BotRuntime autoscaling) and PodDisruptionBudget (more than one replica).
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [list, watch, create, update, delete]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [list, watch, create, update, delete]
 # Secrets are only read: get, whether a referenced key exists; list/watch for the labelled ones.
 # RBAC cannot narrow list/watch to a label, so watchSecrets=false leaves get alone.
 - apiGroups: [""]

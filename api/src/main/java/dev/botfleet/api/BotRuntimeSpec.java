@@ -5,14 +5,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 
 import java.util.List;
 import java.util.Map;
 
 /** Settings of one runtime group that differ from the operator's defaults. Unset fields keep the defaults. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "!(has(self.replicas) && has(self.autoscaling))",
+        message = "replicas and autoscaling exclude each other: with autoscaling, the HorizontalPodAutoscaler sets "
+                + "the replicas",
+        fieldPath = ".replicas",
+        reason = "FieldValueForbidden")
 public class BotRuntimeSpec {
 
     @Size(min = 1, max = 512)
@@ -26,8 +34,24 @@ public class BotRuntimeSpec {
     private List<@Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String> handlers;
 
     @Min(0)
-    @JsonPropertyDescription("Replicas of the group's Deployment. Default: the operator's.")
+    @JsonPropertyDescription("Replicas of the group's Deployment. Default: the operator's. Not with autoscaling.")
     private Integer replicas;
+
+    @JsonPropertyDescription("Scale the group with a HorizontalPodAutoscaler (autoscaling/v2) that the operator "
+            + "owns, instead of a fixed number of replicas.")
+    private Autoscaling autoscaling;
+
+    @JsonPropertyDescription("The group's PodDisruptionBudget, kept while the group may run more than one "
+            + "replica. Default: at most 1 pod down at once.")
+    private DisruptionBudget disruptionBudget;
+
+    @Pattern(Validation.DURATION)
+    @Size(max = 32)
+    @JsonPropertyDescription("How long a stopping runtime pod lets the answers it is streaming finish before it "
+            + "ends them with an error that allows a retry, as a duration such as 90s or 10m. The pod's "
+            + "terminationGracePeriodSeconds follows from it. Default: twice the longest timeout of the group's "
+            + "providers.")
+    private String drainTimeout;
 
     @JsonPropertyDescription("Resources of the runtime container. Default: the operator's.")
     private ResourceRequirements resources;
@@ -45,6 +69,11 @@ public class BotRuntimeSpec {
 
     @JsonPropertyDescription("Tolerations of the group's pods. Default: the operator's.")
     private List<Toleration> tolerations;
+
+    @Size(max = 8)
+    @JsonPropertyDescription("Topology spread constraints of the group's pods. Default: spread across nodes and "
+            + "zones where the scheduler can (ScheduleAnyway). An empty list turns spreading off.")
+    private List<TopologySpreadConstraint> topologySpreadConstraints;
 
     public String getImage() {
         return image;
@@ -108,5 +137,37 @@ public class BotRuntimeSpec {
 
     public void setTolerations(List<Toleration> tolerations) {
         this.tolerations = tolerations;
+    }
+
+    public Autoscaling getAutoscaling() {
+        return autoscaling;
+    }
+
+    public void setAutoscaling(Autoscaling autoscaling) {
+        this.autoscaling = autoscaling;
+    }
+
+    public DisruptionBudget getDisruptionBudget() {
+        return disruptionBudget;
+    }
+
+    public void setDisruptionBudget(DisruptionBudget disruptionBudget) {
+        this.disruptionBudget = disruptionBudget;
+    }
+
+    public String getDrainTimeout() {
+        return drainTimeout;
+    }
+
+    public void setDrainTimeout(String drainTimeout) {
+        this.drainTimeout = drainTimeout;
+    }
+
+    public List<TopologySpreadConstraint> getTopologySpreadConstraints() {
+        return topologySpreadConstraints;
+    }
+
+    public void setTopologySpreadConstraints(List<TopologySpreadConstraint> topologySpreadConstraints) {
+        this.topologySpreadConstraints = topologySpreadConstraints;
     }
 }

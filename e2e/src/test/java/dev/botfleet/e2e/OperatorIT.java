@@ -5,6 +5,8 @@ import dev.botfleet.api.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -165,6 +168,95 @@ class OperatorIT {
                 stringData: {access-key: poe-key}
                 """);
         Bots.awaitReason(client, namespace, "no-key", "Ready");
+    }
+
+    private static String scalingRuntime(String spec) {
+        return """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: busy}
+                spec: {handler: echo, runtime: web}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: BotRuntime
+                metadata: {name: web}
+                spec: %s
+                """.formatted(spec);
+    }
+
+    /**
+     * The real HPA controller owns the replicas of an autoscaled group: it raises them to minReplicas, and the
+     * operator's own rewrites of the Deployment keep them. The autoscaler and the disruption budget follow the
+     * BotRuntime (created, updated, repaired, removed) and go with the group.
+     */
+    @Test
+    void anAutoscaledGroupKeepsItsReplicasAndADisruptionBudget() {
+        String namespace = Namespaces.create(client, "scale");
+        cluster.apply(namespace, scalingRuntime(
+                "{autoscaling: {minReplicas: 2, maxReplicas: 5, targetCPUUtilization: 70}, drainTimeout: 3m}"));
+
+        HorizontalPodAutoscaler autoscaler = await().atMost(Duration.ofSeconds(30)).until(
+                () -> client.resources(HorizontalPodAutoscaler.class).inNamespace(namespace).withName("botfleet-web")
+                        .get(), Objects::nonNull);
+        assertThat(autoscaler.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getKind() + "/" + owner.getName())
+                        .isEqualTo("ConfigMap/botfleet-web"));
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo("botfleet-web");
+        assertThat(autoscaler.getSpec().getMetrics()).singleElement().satisfies(metric ->
+                assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(70));
+        PodDisruptionBudget budget = client.resources(PodDisruptionBudget.class).inNamespace(namespace)
+                .withName("botfleet-web").require();
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            BotRuntime runtime = client.resources(BotRuntime.class).inNamespace(namespace).withName("web").get();
+            assertThat(runtime.getStatus().getReplicas()).as("raised to minReplicas by the HPA controller")
+                    .isEqualTo(2);
+            assertThat(runtime.getStatus().getReadyReplicas()).isEqualTo(2);
+            assertThat(runtime.getStatus().getBotCount()).isEqualTo(1);
+        });
+        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName("botfleet-web")
+                .require();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .isEqualTo(5 + 180 + 10);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains("--botfleet.drain-timeout=180s");
+
+        cluster.apply(namespace, scalingRuntime("{autoscaling: {minReplicas: 2, maxReplicas: 6, "
+                + "targetCPUUtilization: 70}, drainTimeout: 4m, disruptionBudget: {maxUnavailable: 2}}"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(namespace).withName("botfleet-web").require()
+                    .getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(5 + 240 + 10);
+            assertThat(client.resources(HorizontalPodAutoscaler.class).inNamespace(namespace)
+                    .withName("botfleet-web").require().getSpec().getMaxReplicas()).isEqualTo(6);
+            assertThat(client.resources(PodDisruptionBudget.class).inNamespace(namespace).withName("botfleet-web")
+                    .require().getSpec().getMaxUnavailable().getIntVal()).isEqualTo(2);
+        });
+        assertThat(client.apps().deployments().inNamespace(namespace).withName("botfleet-web").require()
+                .getSpec().getReplicas()).as("the operator's rewrite keeps the HPA's replicas").isEqualTo(2);
+
+        client.resources(PodDisruptionBudget.class).inNamespace(namespace).withName("botfleet-web").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(PodDisruptionBudget.class)
+                .inNamespace(namespace).withName("botfleet-web").get() != null);
+
+        cluster.apply(namespace, scalingRuntime("{replicas: 1}"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(client.resources(HorizontalPodAutoscaler.class).inNamespace(namespace).list().getItems())
+                    .isEmpty();
+            assertThat(client.resources(PodDisruptionBudget.class).inNamespace(namespace).list().getItems())
+                    .isEmpty();
+            assertThat(client.apps().deployments().inNamespace(namespace).withName("botfleet-web").require()
+                    .getSpec().getReplicas()).isEqualTo(1);
+        });
+
+        cluster.apply(namespace, scalingRuntime("{replicas: 3}"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(PodDisruptionBudget.class)
+                .inNamespace(namespace).withName("botfleet-web").get() != null);
+        cluster.kubectl("delete", "-n", namespace, "llmbot/busy", "--wait=true").run().orFail();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(client.resources(PodDisruptionBudget.class).inNamespace(namespace).list().getItems())
+                    .isEmpty();
+            assertThat(client.apps().deployments().inNamespace(namespace).list().getItems()).isEmpty();
+        });
     }
 
     @Test

@@ -91,6 +91,8 @@ class ChartTest {
                         "[botfleet.dev] [llmproviders/status, llmbots/status, botruntimes/status] [update]",
                         "[] [configmaps, services] [list, watch, create, update, delete]",
                         "[apps] [deployments] [list, watch, create, update, delete]",
+                        "[autoscaling] [horizontalpodautoscalers] [list, watch, create, update, delete]",
+                        "[policy] [poddisruptionbudgets] [list, watch, create, update, delete]",
                         "[] [secrets] [get, list, watch]",
                         "[] [events] [create]");
         assertThat(rules).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));

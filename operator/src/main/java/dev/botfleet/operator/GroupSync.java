@@ -7,8 +7,11 @@ import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -33,7 +36,9 @@ final class GroupSync {
     /** The informers the group's objects and inputs are read from. */
     record Sources(InformerEventSource<LLMProvider, LLMBot> providers, InformerEventSource<BotRuntime, LLMBot> runtimes,
                    InformerEventSource<ConfigMap, LLMBot> configMaps, InformerEventSource<Deployment, LLMBot> deployments,
-                   InformerEventSource<Service, LLMBot> services) {
+                   InformerEventSource<Service, LLMBot> services,
+                   InformerEventSource<HorizontalPodAutoscaler, LLMBot> autoscalers,
+                   InformerEventSource<PodDisruptionBudget, LLMBot> disruptionBudgets) {
     }
 
     /**
@@ -93,7 +98,8 @@ final class GroupSync {
     private State remove(RuntimeGroup group) {
         ResourceID id = new ResourceID(group.objectName(), group.namespace());
         if (sources.configMaps().get(id).isPresent() || sources.deployments().get(id).isPresent()
-                || sources.services().get(id).isPresent()) {
+                || sources.services().get(id).isPresent() || sources.autoscalers().get(id).isPresent()
+                || sources.disruptionBudgets().get(id).isPresent()) {
             writer.delete(group);
         }
         pacer.forget(group.key());
@@ -109,6 +115,7 @@ final class GroupSync {
         List<LLMBot> servedBots = members.stream().filter(b -> served.contains(b.getMetadata().getName())).toList();
         Optional<BotRuntimeSpec> overrides = sources.runtimes().get(new ResourceID(group.name(), group.namespace()))
                 .map(BotRuntime::getSpec);
+        BotRuntimeSpec custom = overrides.orElseGet(BotRuntimeSpec::new);
 
         ConfigMap desiredConfigMap = GroupWorkload.configMap(group, config, servedBots);
         Optional<ConfigMap> stored = writer.matching(desiredConfigMap, sources.configMaps());
@@ -122,15 +129,28 @@ final class GroupSync {
         }
         ConfigMap configMap = stored.get();
         writer.applyByHash(GroupWorkload.deployment(group,
-                GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides),
-                sources.deployments());
+                GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides,
+                GroupWorkload.drainTimeout(overrides, config.providers())), sources.deployments());
         writer.applyByHash(GroupWorkload.service(group, configMap), sources.services());
-        boolean available = sources.deployments().get(new ResourceID(group.objectName(), group.namespace()))
+        ResourceID objects = new ResourceID(group.objectName(), group.namespace());
+        applyOrRemove(GroupScaling.autoscaler(group, custom, configMap), objects, sources.autoscalers());
+        applyOrRemove(GroupScaling.disruptionBudget(group, custom, settings, configMap), objects,
+                sources.disruptionBudgets());
+        boolean available = sources.deployments().get(objects)
                 .map(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
                         && d.getStatus().getAvailableReplicas() > 0)
                 .orElse(false);
         List<String> handlers = new ArrayList<>(LLMBotSpec.BUILT_IN_HANDLERS);
         overrides.map(BotRuntimeSpec::getHandlers).ifPresent(handlers::addAll);
         return new State(config, available, handlers, null);
+    }
+
+    private <R extends HasMetadata> void applyOrRemove(Optional<R> desired, ResourceID id,
+                                                       InformerEventSource<R, LLMBot> cache) {
+        if (desired.isPresent()) {
+            writer.applyByHash(desired.get(), cache);
+        } else {
+            writer.removeIfPresent(id, cache);
+        }
     }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.botfleet.api.BotRuntimeSpec;
+import dev.botfleet.api.Durations;
 import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -23,6 +25,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -34,6 +38,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +61,13 @@ public final class GroupWorkload {
     static final String SECRETS_DIR = TEMPLATE.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()
             .stream().filter(argument -> argument.startsWith("--secrets-dir=")).findFirst().orElseThrow()
             .substring("--secrets-dir=".length()) + "/";
+    /** The template's preStop sleep: the pod keeps serving while Services stop routing to it, then drains. */
+    static final long PRE_STOP_SECONDS = TEMPLATE.getSpec().getTemplate().getSpec().getContainers().get(0)
+            .getLifecycle().getPreStop().getSleep().getSeconds();
+    /** Time for the JVM to stop after the drain, within the termination grace period. */
+    static final long SHUTDOWN_SECONDS = 10;
+    /** Where the scheduler spreads a group's pods by default, as far as it can. */
+    private static final List<String> SPREAD_ACROSS = List.of("kubernetes.io/hostname", "topology.kubernetes.io/zone");
 
     private static final ObjectMapper CANONICAL = Serialization.jsonMapper().copy()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -84,17 +96,32 @@ public final class GroupWorkload {
     }
 
     /**
-     * @param overrides the group's BotRuntime spec, whose set fields replace the operator's defaults
+     * How long a stopping pod of the group lets open answers finish: the BotRuntime's drainTimeout, or twice the
+     * longest timeout of the group's providers (an answer still streaming has, within one timeout, either sent
+     * more or failed; twice leaves room for an answer that is long rather than stalled).
+     */
+    public static Duration drainTimeout(Optional<BotRuntimeSpec> overrides, List<LLMProvider> providers) {
+        return overrides.map(BotRuntimeSpec::getDrainTimeout).map(Durations::parse)
+                .orElseGet(() -> providers.stream().map(provider -> provider.getSpec().effectiveTimeout())
+                        .max(Duration::compareTo).orElse(LLMProviderSpec.DEFAULT_TIMEOUT).multipliedBy(2));
+    }
+
+    /**
+     * @param overrides    the group's BotRuntime spec, whose set fields replace the operator's defaults
+     * @param drainTimeout see {@link #drainTimeout}; the termination grace period adds the preStop sleep and
+     *                     time for the JVM to stop
      */
     public static Deployment deployment(RuntimeGroup group, SortedMap<String, SortedSet<String>> secrets,
-                                        OperatorSettings settings, ConfigMap owner, Optional<BotRuntimeSpec> overrides) {
+                                        OperatorSettings settings, ConfigMap owner, Optional<BotRuntimeSpec> overrides,
+                                        Duration drainTimeout) {
         BotRuntimeSpec custom = overrides.orElseGet(BotRuntimeSpec::new);
         Map<String, String> podLabels = new TreeMap<>(Objects.requireNonNullElse(custom.getPodLabels(), Map.of()));
         podLabels.putAll(group.labels());
+        long drainSeconds = Math.max(1, (drainTimeout.toMillis() + 999) / 1000);
         Deployment deployment = new DeploymentBuilder(Serialization.clone(TEMPLATE))
                 .withMetadata(new ObjectMetaBuilder(metadata(group)).withOwnerReferences(owner(owner)).build())
                 .editSpec()
-                .withReplicas(or(custom.getReplicas(), settings.runtimeReplicas()))
+                .withReplicas(GroupScaling.fixedReplicas(custom, settings))
                 .withSelector(new LabelSelectorBuilder().withMatchLabels(group.selector()).build())
                 .editTemplate()
                 .withNewMetadata().withLabels(podLabels).withAnnotations(custom.getPodAnnotations()).endMetadata()
@@ -103,6 +130,10 @@ public final class GroupWorkload {
                 .build();
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container runtime = pod.getContainers().get(0);
+        runtime.getArgs().add("--botfleet.drain-timeout=" + drainSeconds + "s");
+        pod.setTerminationGracePeriodSeconds(PRE_STOP_SECONDS + drainSeconds + SHUTDOWN_SECONDS);
+        List<TopologySpreadConstraint> spread = or(custom.getTopologySpreadConstraints(), spread(group));
+        pod.setTopologySpreadConstraints(spread.isEmpty() ? null : spread);
         runtime.setImage(or(custom.getImage(), settings.runtimeImage()));
         runtime.setResources(or(custom.getResources(), settings.runtimeResources()));
         if (!"plain".equals(settings.runtimeLogFormat())) {
@@ -125,7 +156,18 @@ public final class GroupWorkload {
         return withHash(deployment, deployment.getSpec());
     }
 
-    private static <T> T or(T value, T fallback) {
+    private static List<TopologySpreadConstraint> spread(RuntimeGroup group) {
+        return SPREAD_ACROSS.stream().map(key -> new TopologySpreadConstraintBuilder()
+                .withTopologyKey(key)
+                .withMaxSkew(1)
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector().withMatchLabels(group.selector()).endLabelSelector()
+                // Only the pods of the same revision count, so a rolling update spreads the new ones too.
+                .withMatchLabelKeys("pod-template-hash")
+                .build()).toList();
+    }
+
+    static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
     }
 
@@ -148,7 +190,7 @@ public final class GroupWorkload {
         return annotations == null ? null : annotations.get(HASH_ANNOTATION);
     }
 
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withHash(T resource, Object spec) {
+    static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withHash(T resource, Object spec) {
         resource.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, sha256(canonicalJson(spec))));
         return resource;
     }
@@ -170,12 +212,12 @@ public final class GroupWorkload {
         }
     }
 
-    private static ObjectMeta metadata(RuntimeGroup group) {
+    static ObjectMeta metadata(RuntimeGroup group) {
         return new ObjectMetaBuilder().withName(group.objectName()).withNamespace(group.namespace())
                 .withLabels(group.labels()).build();
     }
 
-    private static OwnerReference owner(io.fabric8.kubernetes.api.model.HasMetadata owner) {
+    static OwnerReference owner(io.fabric8.kubernetes.api.model.HasMetadata owner) {
         return new OwnerReferenceBuilder()
                 .withApiVersion(owner.getApiVersion())
                 .withKind(owner.getKind())

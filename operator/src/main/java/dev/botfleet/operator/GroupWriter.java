@@ -3,6 +3,9 @@ package dev.botfleet.operator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -73,6 +76,11 @@ public final class GroupWriter {
             service.getSpec().setClusterIP(stored.getSpec().getClusterIP());
             service.getSpec().setClusterIPs(stored.getSpec().getClusterIPs());
         }
+        if (desired instanceof Deployment deployment && current instanceof Deployment stored
+                && deployment.getSpec().getReplicas() == null) {
+            // An autoscaler owns the replicas; an update without them would reset the group to one pod.
+            deployment.getSpec().setReplicas(stored.getSpec().getReplicas());
+        }
         R updated = client.resource(desired).update();
         cache.handleRecentResourceUpdate(id, updated, current);
         return updated;
@@ -84,8 +92,20 @@ public final class GroupWriter {
                 && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
     }
 
+    /** Removes an object the group no longer wants, if it is there. */
+    public <R extends HasMetadata> void removeIfPresent(ResourceID id, InformerEventSource<R, ?> cache) {
+        cache.get(id).ifPresent(stored -> {
+            log.info("removing {} {}/{}", stored.getKind(), id.getNamespace().orElse(""), id.getName());
+            client.resource(stored).delete();
+        });
+    }
+
     public void delete(RuntimeGroup group) {
         log.info("removing runtime group {}", group.key());
+        client.resources(HorizontalPodAutoscaler.class).inNamespace(group.namespace()).withName(group.objectName())
+                .delete();
+        client.resources(PodDisruptionBudget.class).inNamespace(group.namespace()).withName(group.objectName())
+                .delete();
         client.apps().deployments().inNamespace(group.namespace()).withName(group.objectName()).delete();
         client.services().inNamespace(group.namespace()).withName(group.objectName()).delete();
         client.configMaps().inNamespace(group.namespace()).withName(group.objectName()).delete();

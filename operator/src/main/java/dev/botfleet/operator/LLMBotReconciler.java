@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -83,9 +85,14 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         InformerEventSource<ConfigMap, LLMBot> configMaps = groupObjects(ConfigMap.class, "configmaps", context);
         InformerEventSource<Deployment, LLMBot> deployments = groupObjects(Deployment.class, "deployments", context);
         InformerEventSource<Service, LLMBot> services = groupObjects(Service.class, "services", context);
-        groups.readFrom(new GroupSync.Sources(providers, botRuntimes, configMaps, deployments, services));
+        InformerEventSource<HorizontalPodAutoscaler, LLMBot> autoscalers = groupObjects(HorizontalPodAutoscaler.class,
+                "autoscalers", context);
+        InformerEventSource<PodDisruptionBudget, LLMBot> disruptionBudgets = groupObjects(PodDisruptionBudget.class,
+                "disruptionbudgets", context);
+        groups.readFrom(new GroupSync.Sources(providers, botRuntimes, configMaps, deployments, services,
+                autoscalers, disruptionBudgets));
         List<EventSource<?, LLMBot>> sources = new ArrayList<>(List.of(providers, botRuntimes, configMaps,
-                deployments, services));
+                deployments, services, autoscalers, disruptionBudgets));
         if (settings.watchSecrets()) {
             sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, LLMBot.class)
                     .withName("labelled-secrets")

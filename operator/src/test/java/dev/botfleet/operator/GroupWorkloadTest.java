@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class GroupWorkloadTest {
                 .endMetadata().build();
         owner.setApiVersion("v1");
         return GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(), settings, owner,
-                Optional.empty());
+                Optional.empty(), Duration.ofMinutes(2));
     }
 
     @Test
@@ -112,7 +113,7 @@ class GroupWorkloadTest {
                 .endMetadata().build();
         owner.setApiVersion("v1");
         Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), secrets,
-                OperatorTestBase.settingsForMock(Map.of()), owner, Optional.empty());
+                OperatorTestBase.settingsForMock(Map.of()), owner, Optional.empty(), Duration.ofMinutes(2));
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement().satisfies(volume -> {
             assertThat(volume.getSecret().getSecretName()).isEqualTo("poe");
@@ -150,7 +151,7 @@ class GroupWorkloadTest {
                 .endMetadata().build();
         owner.setApiVersion("v1");
         Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
-                OperatorTestBase.settingsForMock(Map.of()), owner, Optional.of(custom));
+                OperatorTestBase.settingsForMock(Map.of()), owner, Optional.of(custom), Duration.ofMinutes(2));
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
