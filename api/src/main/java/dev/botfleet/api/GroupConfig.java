@@ -114,7 +114,9 @@ public final class GroupConfig {
         Map<String, Object> document = new java.util.LinkedHashMap<>();
         document.put("apiVersion", resource.getApiVersion());
         document.put("kind", resource.getKind());
-        document.put("metadata", new ObjectMetaBuilder().withName(resource.getMetadata().getName()).build());
+        // The generation goes along so that each runtime can report which spec of each bot it serves.
+        document.put("metadata", new ObjectMetaBuilder().withName(resource.getMetadata().getName())
+                .withGeneration(resource.getMetadata().getGeneration()).build());
         document.put("spec", spec);
         try {
             return YAML.writeValueAsString(document);

@@ -34,7 +34,7 @@ class GroupConfigTest {
     private final LLMBot zed = bot("""
             apiVersion: botfleet.dev/v1alpha1
             kind: LLMBot
-            metadata: {name: zed, namespace: team-a, uid: u1, resourceVersion: "9"}
+            metadata: {name: zed, namespace: team-a, uid: u1, resourceVersion: "9", generation: 3}
             spec:
               providerRef: {name: openai}
               fallbacks: [{providerRef: {name: groq}}]
@@ -56,6 +56,7 @@ class GroupConfigTest {
         assertThat(yaml.indexOf("name: openai")).isLessThan(yaml.indexOf("name: alpha"));
         assertThat(yaml.indexOf("name: alpha")).isLessThan(yaml.indexOf("name: zed"));
         assertThat(yaml).doesNotContain("status", "uid", "resourceVersion", "namespace");
+        assertThat(yaml).as("the generation, for the runtime to report").contains("generation: 3");
         assertThat(yaml.split("(?m)^---$")).hasSize(4);
         assertThat(config.providers()).extracting(p -> p.getMetadata().getName()).containsExactly("groq", "openai");
     }

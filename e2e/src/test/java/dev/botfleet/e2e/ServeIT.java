@@ -1,5 +1,6 @@
 package dev.botfleet.e2e;
 
+import dev.botfleet.api.LLMBot;
 import dev.botfleet.testing.FakeOpenAiServer;
 import dev.botfleet.testing.RuntimeProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -133,6 +134,15 @@ class ServeIT {
                 operatorParts.add((projectedAt.get() - applied) / 1_000_000);
             }
             record(totals, operatorParts);
+
+            long generation = client.resources(LLMBot.class).inNamespace(namespace).withName("helper").require()
+                    .getMetadata().getGeneration();
+            assertThat(generation).isGreaterThan(1);
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    runtime.url("/actuator/prometheus"))).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .as("the runtime reports the generation of the bot's spec it serves")
+                    .contains("botfleet_bot_generation{application=\"bot-runtime\",bot=\"helper\"} "
+                            + (double) generation);
         } finally {
             informer.close();
         }

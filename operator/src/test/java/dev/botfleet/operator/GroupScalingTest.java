@@ -159,7 +159,7 @@ class GroupScalingTest {
             assertThat(constraint.getMatchLabelKeys()).containsExactly("pod-template-hash");
         });
         assertThat(deployment(spec("{topologySpreadConstraints: []}"), Duration.ofMinutes(2)).getSpec()
-                .getTemplate().getSpec().getTopologySpreadConstraints()).isNullOrEmpty();
+                .getTemplate().getSpec().getTopologySpreadConstraints()).isNull();
         assertThat(deployment(spec("{topologySpreadConstraints: [{topologyKey: rack, maxSkew: 2, "
                 + "whenUnsatisfiable: DoNotSchedule}]}"), Duration.ofMinutes(2)).getSpec().getTemplate().getSpec()
                 .getTopologySpreadConstraints()).singleElement()

@@ -188,6 +188,8 @@ class GroupWorkloadTest {
         assertThat(pod.getImagePullSecrets()).isEmpty();
         assertThat(pod.getContainers().get(0).getEnv()).noneSatisfy(env ->
                 assertThat(env.getName()).isEqualTo("LOGGING_STRUCTURED_FORMAT_CONSOLE"));
+        assertThat(pod.getNodeSelector()).as("no empty node selector in the pod spec").isNull();
+        assertThat(pod.getTolerations()).as("no empty toleration list in the pod spec").isNull();
     }
 
     /** Maps built with Map.of iterate in an order each JVM picks anew; the hash must not depend on it. */

@@ -2,6 +2,8 @@ package dev.botfleet.runtime.config;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,7 @@ public final class ManifestWatcher implements AutoCloseable {
     private final LiveFleet live;
     private final Counter reloads;
     private final Counter failures;
+    private final MultiGauge servedGenerations;
     private final ScheduledExecutorService poller;
     private final AtomicBoolean lookPending = new AtomicBoolean();
     private WatchService fileEvents;
@@ -59,6 +62,9 @@ public final class ManifestWatcher implements AutoCloseable {
                 .description("Configurations loaded from the manifests").register(registry);
         this.failures = Counter.builder("botfleet.config.reload.failures")
                 .description("Changes to the manifests that were refused").register(registry);
+        this.servedGenerations = MultiGauge.builder("botfleet.bot.generation")
+                .description("metadata.generation of each bot's spec being served, when the operator wrote it")
+                .register(registry);
         Gauge.builder("botfleet.config.valid", live, l -> l.isLoaded() && l.lastError().isEmpty() ? 1 : 0)
                 .description("1 when the newest manifests are the ones being served").register(registry);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -146,6 +152,10 @@ public final class ManifestWatcher implements AutoCloseable {
             }
             Fleet fleet = loader.load(snapshot);
             live.replace(fleet);
+            servedGenerations.register(fleet.bots().stream().filter(bot -> bot.getMetadata().getGeneration() != null)
+                    .map(bot -> MultiGauge.Row.of(Tags.of("bot", bot.getMetadata().getName()),
+                            bot.getMetadata().getGeneration()))
+                    .toList(), true);
             lastSeen = snapshot;
             reloads.increment();
             log.info("serving {} bot(s) from {}", fleet.bots().size(), path);

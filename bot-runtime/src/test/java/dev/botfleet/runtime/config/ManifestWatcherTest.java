@@ -156,6 +156,23 @@ class ManifestWatcherTest {
     }
 
     @Test
+    void eachBotsServedGenerationIsReportedWhenTheOperatorWroteIt() throws IOException {
+        Path file = dir.resolve("fleet.yaml");
+        Files.writeString(file, FLEET.replace("metadata: {name: guarded}", "metadata: {name: guarded, generation: 4}"));
+        try (ManifestWatcher watcher = watcher(file)) {
+            watcher.poll();
+            assertThat(registry.get("botfleet.bot.generation").tag("bot", "guarded").gauge().value()).isEqualTo(4);
+            assertThat(registry.find("botfleet.bot.generation").tag("bot", "unguarded").gauge())
+                    .as("a bot from a hand-written file has no generation").isNull();
+
+            Files.writeString(file, FLEET.replace("metadata: {name: guarded}",
+                    "metadata: {name: guarded, generation: 5}"));
+            watcher.poll();
+            assertThat(registry.get("botfleet.bot.generation").tag("bot", "guarded").gauge().value()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void withoutAnyValidFleetNothingIsServedAndReadinessStaysDown() {
         try (ManifestWatcher watcher = watcher(dir.resolve("missing.yaml"))) {
             watcher.poll();
