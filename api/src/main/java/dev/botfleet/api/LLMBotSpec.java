@@ -34,6 +34,11 @@ import java.util.List;
         message = "fallbacks must not repeat the same providerRef and model",
         fieldPath = ".fallbacks",
         reason = "FieldValueDuplicate")
+@ValidationRule(
+        value = "!has(self.images) || !has(self.poe) || !has(self.poe.allowAttachments) || self.poe.allowAttachments",
+        message = "images need attachments: poe.allowAttachments must not be false when images is set",
+        fieldPath = ".poe.allowAttachments",
+        reason = "FieldValueInvalid")
 public class LLMBotSpec {
 
     public static final String DEFAULT_RUNTIME = "default";
@@ -94,6 +99,26 @@ public class LLMBotSpec {
 
     @JsonPropertyDescription("What the bot answers to the message '/botinfo'.")
     private BotInfo botInfo;
+
+    @JsonPropertyDescription("Pass the images users attach (jpeg, png, gif, webp) to the model as image parts of "
+            + "their message, for vision models. Without it images are not sent (their text description is, when "
+            + "Poe provides one). Turns on allowAttachments in the settings Poe reads, unless poe.allowAttachments "
+            + "says otherwise.")
+    private ImageInput images;
+
+    @Min(16)
+    @Max(10000000)
+    @JsonPropertyDescription("Most tokens the bot sends its provider as input: the oldest turns of a long Poe "
+            + "conversation are left out to fit, never the system prompt or the message being answered. Counted "
+            + "with OpenAI's encodings; models of unknown encoding are estimated with cl100k_base plus a quarter. A "
+            + "message that does not fit even alone is answered with an error naming the budget. Default: no "
+            + "budget, every turn is sent.")
+    private Integer maxInputTokens;
+
+    @JsonPropertyDescription("Limits that protect the provider bill: queries per minute and answers at once per Poe "
+            + "user, answers at once for the whole bot. Kept by each runtime replica on its own; a query over a "
+            + "limit gets a Poe error at once and never reaches the provider.")
+    private BotLimits limits;
 
     @Size(max = 8)
     @JsonPropertyDescription("Providers and models tried in order when the primary fails before the first token "
@@ -202,6 +227,30 @@ public class LLMBotSpec {
 
     public void setBotInfo(BotInfo botInfo) {
         this.botInfo = botInfo;
+    }
+
+    public ImageInput getImages() {
+        return images;
+    }
+
+    public void setImages(ImageInput images) {
+        this.images = images;
+    }
+
+    public Integer getMaxInputTokens() {
+        return maxInputTokens;
+    }
+
+    public void setMaxInputTokens(Integer maxInputTokens) {
+        this.maxInputTokens = maxInputTokens;
+    }
+
+    public BotLimits getLimits() {
+        return limits;
+    }
+
+    public void setLimits(BotLimits limits) {
+        this.limits = limits;
     }
 
     public List<Fallback> getFallbacks() {

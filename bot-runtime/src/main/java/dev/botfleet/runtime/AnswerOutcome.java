@@ -8,6 +8,10 @@ public enum AnswerOutcome {
     SUCCESS,
     /** The answer ended with an {@code error} event: every provider failed, or one failed after text had streamed. */
     UPSTREAM_ERROR,
+    /** The message did not fit the bot's input budget even without the earlier turns; no provider was asked. */
+    TOO_LONG,
+    /** An image attached to the message could not be fetched to inline it; no provider was asked. */
+    IMAGE_NOT_FETCHED,
     /** The caller hung up before a successful answer ended. */
     CANCELLED,
     /** The answer itself broke: a fault in the runtime, not the provider. */

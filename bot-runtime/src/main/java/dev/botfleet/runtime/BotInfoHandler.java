@@ -62,7 +62,7 @@ public final class BotInfoHandler implements BotHandler {
                         .put("model", fallback.getModel());
             }
         }
-        summary.set("settings", json.valueToTree(PoeSettingsResponse.of(spec.getPoe())));
+        summary.set("settings", json.valueToTree(PoeSettingsResponse.of(spec)));
         if (settings != null && Boolean.TRUE.equals(settings.getIncludeSystemPrompt())) {
             summary.put("systemPrompt", spec.getSystemPrompt());
         }

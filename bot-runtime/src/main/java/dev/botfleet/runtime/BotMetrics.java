@@ -33,6 +33,19 @@ public final class BotMetrics {
                 .tags("provider", provider, "reason", reason).register(registry).increment();
     }
 
+    /** An answer whose conversation left out its {@code turns} oldest turns to fit the bot's input budget. */
+    public void trimmed(String bot, int turns) {
+        Counter.builder("botfleet.conversations.trimmed").description("Answers whose oldest turns were left out")
+                .tags("bot", bot).register(registry).increment();
+        Counter.builder("botfleet.turns.trimmed").description("Turns left out to fit a bot's input budget")
+                .tags("bot", bot).register(registry).increment(turns);
+    }
+
+    public void limited(String bot, String limit) {
+        Counter.builder("botfleet.queries.limited").description("Queries refused by the bot's limits, by limit")
+                .tags("bot", bot, "limit", limit).register(registry).increment();
+    }
+
     public void retry(String provider) {
         Counter.builder("botfleet.upstream.retries").description("Upstream requests retried")
                 .tags("provider", provider).register(registry).increment();

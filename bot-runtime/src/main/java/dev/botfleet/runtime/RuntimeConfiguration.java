@@ -11,7 +11,13 @@ import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.config.ManifestLoader;
 import dev.botfleet.runtime.config.ManifestWatcher;
 import dev.botfleet.runtime.config.ManifestsHealthIndicator;
+import dev.botfleet.runtime.limits.LimitedBotHandler;
+import dev.botfleet.runtime.limits.QueryLimiter;
+import dev.botfleet.runtime.llm.Backoff;
+import dev.botfleet.runtime.llm.ImageInliner;
+import dev.botfleet.runtime.llm.InputBudget;
 import dev.botfleet.runtime.llm.LlmBotHandler;
+import dev.botfleet.runtime.llm.TokenCounter;
 import dev.botfleet.runtime.llm.UpstreamHttp;
 import dev.botfleet.runtime.llm.UpstreamStreamer;
 import dev.botfleet.runtime.poe.PoeRequests;
@@ -32,6 +38,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.netty.http.client.HttpClient;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,9 +122,12 @@ public class RuntimeConfiguration {
     @Bean
     BotHandler botHandler(LiveFleet live, SecretResolver secrets, UpstreamHttp upstream, MeterRegistry registry,
                           RuntimeProperties properties, ObjectMapper json) {
-        LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream),
-                new BotMetrics(registry), properties.initialBackoff(), properties.maxBackoff());
-        return new BotInfoHandler(new BotHandlers(llm), live, json);
+        BotMetrics metrics = new BotMetrics(registry);
+        LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream), metrics,
+                new InputBudget(new TokenCounter()), new ImageInliner(HttpClient.create()),
+                new Backoff(properties.initialBackoff(), properties.maxBackoff()));
+        return new BotInfoHandler(new LimitedBotHandler(new BotHandlers(llm),
+                new QueryLimiter(properties.maxTrackedUsers()), metrics), live, json);
     }
 
     @Bean

@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param maxInflightBodyBytes most bytes of request bodies received at once, across all requests
  * @param maxConnections most client connections open at once; default: half the file descriptors the process
  *                       may open, less a reserve (each streaming answer also holds a connection to its provider)
+ * @param maxTrackedUsers most (bot, user) pairs whose query rate is remembered at once, for bots with
+ *                       {@code limits.requestsPerMinutePerUser}; a pair unused for a minute is forgotten earlier
  * @param drainTimeout   on shutdown (SIGTERM), how long the answers being streamed may go on; new queries are
  *                       refused at once, and answers still open at the end get an error that allows a retry
  */
@@ -46,6 +48,7 @@ public record RuntimeProperties(
         Duration bodyTimeout,
         DataSize maxInflightBodyBytes,
         Integer maxConnections,
+        Long maxTrackedUsers,
         Duration drainTimeout) {
 
     public RuntimeProperties {
@@ -62,6 +65,7 @@ public record RuntimeProperties(
         bodyTimeout = bodyTimeout == null ? Duration.ofSeconds(20) : bodyTimeout;
         maxInflightBodyBytes = maxInflightBodyBytes == null ? DataSize.ofMegabytes(32) : maxInflightBodyBytes;
         maxConnections = maxConnections == null ? FileDescriptors.connectionsWithin() : maxConnections;
+        maxTrackedUsers = maxTrackedUsers == null ? 100_000L : maxTrackedUsers;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : drainTimeout;
     }
 }

@@ -169,6 +169,36 @@ public abstract class RuntimeTestBase {
                 metadata: {name: unkeyed}
                 spec:
                   providerRef: {name: keyless}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: limited}
+                spec:
+                  providerRef: {name: fake}
+                  limits: {requestsPerMinutePerUser: 3, concurrentAnswersPerUser: 1, concurrentAnswers: 2}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: budgeted}
+                spec:
+                  providerRef: {name: fake}
+                  model: gpt-4o-mini
+                  systemPrompt: Keep it short.
+                  maxInputTokens: 100
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: vision-url}
+                spec:
+                  providerRef: {name: fake}
+                  images: {delivery: url}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: vision-inline}
+                spec:
+                  providerRef: {name: fake}
+                  images: {delivery: inline, maxBytes: 2048, fetchTimeout: 1s}
                 """.formatted(upstream);
     }
 

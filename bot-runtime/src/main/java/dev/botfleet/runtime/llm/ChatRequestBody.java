@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.openai.core.JsonValue;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one place openai-java is used: its typed {@code ChatCompletionCreateParams} build and check the body of a
@@ -45,6 +51,18 @@ final class ChatRequestBody {
         }
     }
 
+    /** The message's text, then each image as an image_url part. */
+    private static List<ChatCompletionContentPart> parts(ChatMessage message) {
+        List<ChatCompletionContentPart> parts = new ArrayList<>();
+        parts.add(ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder()
+                .text(message.content()).build()));
+        for (String image : message.images()) {
+            parts.add(ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                    .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url(image).build()).build()));
+        }
+        return parts;
+    }
+
     private static ChatCompletionCreateParams params(UpstreamStreamer.Call call) {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
                 .model(call.model())
@@ -53,7 +71,13 @@ final class ChatRequestBody {
             switch (message.role()) {
                 case SYSTEM -> params.addSystemMessage(message.content());
                 case ASSISTANT -> params.addAssistantMessage(message.content());
-                default -> params.addUserMessage(message.content());
+                default -> {
+                    if (message.images().isEmpty()) {
+                        params.addUserMessage(message.content());
+                    } else {
+                        params.addUserMessageOfArrayOfContentParts(parts(message));
+                    }
+                }
             }
         }
         if (call.temperature() != null) {

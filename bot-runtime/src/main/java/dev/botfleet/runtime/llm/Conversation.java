@@ -1,40 +1,64 @@
 package dev.botfleet.runtime.llm;
 
+import dev.botfleet.api.ImageInput;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.handler.poe.ProtocolMessage;
 import dev.botfleet.handler.poe.QueryRequest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Turns a Poe conversation into the chat history sent upstream: the bot's system prompt first, then every turn
- * in order (system, user, bot as system, user, assistant). The extracted text of an attachment travels as a user
- * message just before the message it was attached to.
+ * A Poe conversation as the chat history sent upstream: the bot's system prompt first, then every turn in order
+ * (system, user, bot as system, user, assistant). A turn is one Poe message, with the extracted text of each of its
+ * attachments as a user message just before it, and for a bot with {@code spec.images} the images attached to a
+ * user message as its image parts; turns are what {@link InputBudget} leaves out, oldest first.
+ *
+ * @param prompt the bot's system prompt, if it has one
+ * @param turns  the Poe messages, oldest first; the last is the message being answered
  */
-public final class Conversation {
+public record Conversation(List<ChatMessage> prompt, List<List<ChatMessage>> turns) {
 
-    private Conversation() {
-    }
-
-    public static List<ChatMessage> of(LLMBotSpec bot, QueryRequest request) {
-        List<ChatMessage> messages = new ArrayList<>();
-        if (bot.getSystemPrompt() != null && !bot.getSystemPrompt().isBlank()) {
-            messages.add(ChatMessage.system(bot.getSystemPrompt()));
-        }
+    public static Conversation of(LLMBotSpec bot, QueryRequest request) {
+        List<ChatMessage> prompt = bot.getSystemPrompt() == null || bot.getSystemPrompt().isBlank()
+                ? List.of() : List.of(ChatMessage.system(bot.getSystemPrompt()));
+        List<List<ChatMessage>> turns = new ArrayList<>();
         for (ProtocolMessage message : request.understoodMessages()) {
+            List<ChatMessage> turn = new ArrayList<>();
             for (ProtocolMessage.Attachment attachment : message.attachments()) {
                 if (attachment.parsedContent() != null && !attachment.parsedContent().isBlank()) {
-                    messages.add(ChatMessage.user(describe(attachment)));
+                    turn.add(ChatMessage.user(describe(attachment)));
                 }
             }
-            messages.add(switch (message.role()) {
+            turn.add(switch (message.role()) {
                 case SYSTEM -> ChatMessage.system(message.content());
                 case BOT -> ChatMessage.assistant(message.content());
-                default -> ChatMessage.user(message.content());
+                default -> ChatMessage.user(message.content(), bot.getImages() == null ? List.of() : images(message));
             });
+            turns.add(List.copyOf(turn));
         }
+        return new Conversation(prompt, List.copyOf(turns));
+    }
+
+    /** Every message in the order it is sent. */
+    public List<ChatMessage> messages() {
+        List<ChatMessage> messages = new ArrayList<>(prompt);
+        turns.forEach(messages::addAll);
         return messages;
+    }
+
+    /** The conversation without its {@code count} oldest turns. */
+    Conversation withoutOldest(int count) {
+        return new Conversation(prompt, turns.subList(count, turns.size()));
+    }
+
+    private static List<String> images(ProtocolMessage message) {
+        return message.attachments().stream()
+                .filter(attachment -> attachment.url() != null && attachment.contentType() != null
+                        && ImageInput.CONTENT_TYPES.contains(attachment.contentType().toLowerCase(Locale.ROOT)))
+                .map(ProtocolMessage.Attachment::url)
+                .toList();
     }
 
     private static String describe(ProtocolMessage.Attachment attachment) {

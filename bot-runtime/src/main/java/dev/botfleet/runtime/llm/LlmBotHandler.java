@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -36,17 +35,19 @@ public final class LlmBotHandler implements BotHandler {
     private final SecretResolver secrets;
     private final UpstreamStreamer streamer;
     private final BotMetrics metrics;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final InputBudget budget;
+    private final ImageInliner images;
+    private final Backoff backoff;
 
     public LlmBotHandler(LiveFleet live, SecretResolver secrets, UpstreamStreamer streamer, BotMetrics metrics,
-                         Duration initialBackoff, Duration maxBackoff) {
+                         InputBudget budget, ImageInliner images, Backoff backoff) {
         this.live = live;
         this.secrets = secrets;
         this.streamer = streamer;
         this.metrics = metrics;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.budget = budget;
+        this.images = images;
+        this.backoff = backoff;
     }
 
     @Override
@@ -61,7 +62,7 @@ public final class LlmBotHandler implements BotHandler {
         private final Fleet fleet;
         private final QueryRequest request;
         private final List<ProviderTarget> targets;
-        private final List<ChatMessage> history;
+        private List<ChatMessage> history;
         private final long startNanos = System.nanoTime();
         private final List<UpstreamFailure> failures = new ArrayList<>();
         private volatile boolean streamed;
@@ -74,15 +75,41 @@ public final class LlmBotHandler implements BotHandler {
             this.request = request;
             // The CRD requires providerRef for the llm handler, so there is always a first target.
             this.targets = context.bot().getSpec().targets();
-            this.history = Conversation.of(context.bot().getSpec(), request);
             this.provider = targets.get(0).providerName();
         }
 
         Flux<PoeEvent> events() {
-            return attempt(0, 0)
-                    .concatWith(Flux.defer(() -> streamed || outcome != AnswerOutcome.SUCCESS
-                            ? Flux.empty() : emptyAnswer()))
+            LLMBotSpec bot = context.bot().getSpec();
+            InputBudget.Fit fit = budget.fit(Conversation.of(bot, request), bot.getMaxInputTokens(), primaryModel());
+            if (fit instanceof InputBudget.Fit.TooLong tooLong) {
+                outcome = AnswerOutcome.TOO_LONG;
+                return Flux.<PoeEvent>just(PoeEvent.Error.notRetryable(tooLong.message())).doFinally(this::record);
+            }
+            InputBudget.Fit.Fitted fitted = (InputBudget.Fit.Fitted) fit;
+            if (fitted.leftOut() > 0) {
+                metrics.trimmed(context.botName(), fitted.leftOut());
+            }
+            return images.inline(fitted.conversation().messages(), bot.getImages())
+                    .flatMapMany(messages -> {
+                        history = messages;
+                        return attempt(0, 0).concatWith(Flux.defer(() -> streamed || outcome != AnswerOutcome.SUCCESS
+                                ? Flux.empty() : emptyAnswer()));
+                    })
+                    .onErrorResume(ImageInliner.Failure.class, failure -> {
+                        outcome = AnswerOutcome.IMAGE_NOT_FETCHED;
+                        return Flux.just(new PoeEvent.Error(failure.retryable(), failure.getMessage(), null));
+                    })
                     .doFinally(this::record);
+        }
+
+        /**
+         * The model the conversation is fitted for: the primary's. A fallback to a model with another encoding
+         * gets the same messages.
+         */
+        private String primaryModel() {
+            ProviderTarget primary = targets.get(0);
+            return fleet.provider(primary.providerName()).map(p -> p.getSpec().modelFor(primary.model()))
+                    .orElse(primary.model());
         }
 
         private Flux<PoeEvent> attempt(int index, int retry) {
@@ -126,7 +153,7 @@ public final class LlmBotHandler implements BotHandler {
                         failure.getMessage() + " (the answer was cut short)", null));
             }
             if (failure.retryable() && retry < spec.effectiveMaxRetries()) {
-                Duration wait = backoff(retry, failure.retryAfter());
+                Duration wait = backoff.before(retry, failure.retryAfter());
                 if (wait.compareTo(spec.effectiveTimeout()) <= 0) {
                     metrics.retry(targets.get(index).providerName());
                     return Mono.delay(wait).thenMany(Flux.defer(() -> attempt(index, retry + 1)));
@@ -174,12 +201,6 @@ public final class LlmBotHandler implements BotHandler {
                     ? Double.valueOf(Math.min(request.temperature(), 2.0)) : bot.getTemperature();
             return new UpstreamStreamer.Call(model, history, temperature, bot.getMaxTokens(),
                     request.stopSequences(), key);
-        }
-
-        private Duration backoff(int retry, Optional<Duration> retryAfter) {
-            long exponential = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(retry, 20));
-            long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
-            return retryAfter.filter(after -> after.toMillis() > jittered).orElse(Duration.ofMillis(jittered));
         }
 
         private void record(SignalType signal) {

@@ -2,6 +2,7 @@ package dev.botfleet.runtime.poe;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.PoeSettings;
 
 import java.util.Collections;
@@ -28,14 +29,19 @@ public record PoeSettingsResponse(
     /** Selects Poe's current table of defaults for the keys left out. */
     public static final int RESPONSE_VERSION = 2;
 
-    public static PoeSettingsResponse of(PoeSettings settings) {
-        if (settings == null) {
-            return of(new PoeSettings());
-        }
+    /** The bot's settings; a bot that takes images allows attachments unless poe.allowAttachments says no. */
+    public static PoeSettingsResponse of(LLMBotSpec bot) {
+        PoeSettings settings = bot.getPoe() == null ? new PoeSettings() : bot.getPoe();
+        Boolean allowAttachments = settings.getAllowAttachments() == null && bot.getImages() != null
+                ? Boolean.TRUE : settings.getAllowAttachments();
+        return of(settings, allowAttachments);
+    }
+
+    private static PoeSettingsResponse of(PoeSettings settings, Boolean allowAttachments) {
         Map<String, Integer> dependencies = settings.getServerBotDependencies();
         return new PoeSettingsResponse(RESPONSE_VERSION, dependencies == null ? Map.of()
                         : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)),
-                settings.getAllowAttachments(), settings.getIntroductionMessage(),
+                allowAttachments, settings.getIntroductionMessage(),
                 settings.getExpandTextAttachments(), settings.getEnableImageComprehension(),
                 settings.getEnforceAuthorRoleAlternation(), settings.getEnableMultiEntityPrompting(),
                 settings.getRateCard(), settings.getCostLabel());

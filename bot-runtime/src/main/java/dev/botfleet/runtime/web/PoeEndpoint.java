@@ -124,7 +124,7 @@ public final class PoeEndpoint {
         }
         if (poeRequest instanceof PoeRequest.Settings) {
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(PoeSettingsResponse.of(context.bot().getSpec().getPoe()));
+                    .bodyValue(PoeSettingsResponse.of(context.bot().getSpec()));
         }
         if (poeRequest instanceof PoeRequest.Unsupported) {
             return ServerResponse.status(HttpStatus.NOT_IMPLEMENTED).contentType(MediaType.APPLICATION_JSON)

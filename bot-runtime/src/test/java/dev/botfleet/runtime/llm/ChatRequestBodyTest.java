@@ -16,7 +16,7 @@ class ChatRequestBodyTest {
 
     private static final UpstreamStreamer.Call CALL = new UpstreamStreamer.Call("gpt-4o-mini",
             List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"), ChatMessage.assistant("Hello"),
-                    ChatMessage.user("Again")),
+                    ChatMessage.user("Again", List.of("https://example.com/chart.png"))),
             0.25, 64, List.of("a", "b", "c", "d", "e"), Optional.of("sk-not-in-the-body"));
 
     @Test
@@ -41,5 +41,8 @@ class ChatRequestBodyTest {
         assertThat(body.path("messages").findValuesAsText("role"))
                 .containsExactly("system", "user", "assistant", "user");
         assertThat(body.toString()).doesNotContain("sk-not-in-the-body");
+        JsonNode parts = body.path("messages").get(3).path("content");
+        assertThat(parts.get(0).path("text").asText()).isEqualTo("Again");
+        assertThat(parts.get(1).path("image_url").path("url").asText()).isEqualTo("https://example.com/chart.png");
     }
 }

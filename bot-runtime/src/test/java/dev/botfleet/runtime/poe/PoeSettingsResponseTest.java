@@ -2,6 +2,8 @@ package dev.botfleet.runtime.poe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.api.ImageInput;
+import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.PoeSettings;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoeSettingsResponseTest {
 
     private final ObjectMapper json = new ObjectMapper();
+
+    private static LLMBotSpec bot(PoeSettings poe) {
+        LLMBotSpec bot = new LLMBotSpec();
+        bot.setPoe(poe);
+        return bot;
+    }
 
     @Test
     void everySetFieldIsAnnouncedUnderPoesName() throws Exception {
@@ -26,7 +34,7 @@ class PoeSettingsResponseTest {
         settings.setRateCard("100 points / message");
         settings.setCostLabel("Message");
 
-        JsonNode response = json.valueToTree(PoeSettingsResponse.of(settings));
+        JsonNode response = json.valueToTree(PoeSettingsResponse.of(bot(settings)));
 
         assertThat(response).isEqualTo(json.readTree("""
                 {"response_version": 2, "server_bot_dependencies": {"GPT-4o": 2}, "allow_attachments": true,
@@ -37,9 +45,23 @@ class PoeSettingsResponseTest {
 
     @Test
     void unsetFieldsAreLeftToPoesDefaults() throws Exception {
-        assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(new PoeSettings()))).isEqualTo(json.readTree("""
+        assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(bot(new PoeSettings()))))
+                .isEqualTo(json.readTree("""
+                        {"response_version": 2, "server_bot_dependencies": {}}"""));
+        assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(bot(null)))).isEqualTo(json.readTree("""
                 {"response_version": 2, "server_bot_dependencies": {}}"""));
-        assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(null))).isEqualTo(json.readTree("""
-                {"response_version": 2, "server_bot_dependencies": {}}"""));
+    }
+
+    @Test
+    void aBotThatTakesImagesAllowsAttachmentsUnlessItsPoeSettingsSayNo() {
+        LLMBotSpec vision = bot(null);
+        vision.setImages(new ImageInput());
+        assertThat(PoeSettingsResponse.of(vision).allowAttachments()).isTrue();
+
+        PoeSettings explicit = new PoeSettings();
+        explicit.setAllowAttachments(false);
+        vision.setPoe(explicit);
+        assertThat(PoeSettingsResponse.of(vision).allowAttachments()).isFalse();
+        assertThat(PoeSettingsResponse.of(bot(null)).allowAttachments()).isNull();
     }
 }

@@ -1,0 +1,127 @@
+package dev.botfleet.runtime.llm;
+
+import dev.botfleet.api.ImageInput;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * For bots with {@code spec.images.delivery: inline}: fetches each image of the conversation and puts it in as a
+ * base64 {@code data:} URL, for providers that cannot fetch Poe's URLs themselves. Each fetch is bounded in size and
+ * time; a failed one fails the answer with {@link Failure}, which names the image and the reason.
+ */
+public final class ImageInliner {
+
+    /** An image that could not be fetched; {@code retryable} when trying again may help (timeouts, 5xx). */
+    public static final class Failure extends RuntimeException {
+
+        private final boolean retryable;
+
+        Failure(String message, boolean retryable) {
+            super(message);
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private final HttpClient http;
+
+    public ImageInliner(HttpClient http) {
+        this.http = http.followRedirect(true);
+    }
+
+    public Mono<List<ChatMessage>> inline(List<ChatMessage> messages, ImageInput settings) {
+        if (settings == null || settings.getDelivery() != ImageInput.Delivery.INLINE) {
+            return Mono.just(messages);
+        }
+        return Flux.fromIterable(messages)
+                .concatMap(message -> message.images().isEmpty() ? Mono.just(message)
+                        : Flux.fromIterable(message.images()).concatMap(url -> fetch(url, settings)).collectList()
+                        .map(message::withImages))
+                .collectList();
+    }
+
+    private Mono<String> fetch(String url, ImageInput settings) {
+        int max = settings.effectiveMaxBytes();
+        return http.get().uri(url)
+                .response((response, body) -> {
+                    int status = response.status().code();
+                    if (status != 200) {
+                        return Mono.error(new Failure("could not fetch the attached image: HTTP " + status,
+                                status >= 500 || status == 429));
+                    }
+                    String length = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+                    if (length != null && Long.parseLong(length) > max) {
+                        return Mono.error(tooLarge(max));
+                    }
+                    String declared = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+                    return body.asByteArray()
+                            .reduce(new ByteArrayOutputStream(), (bytes, chunk) -> {
+                                if (bytes.size() + chunk.length > max) {
+                                    throw tooLarge(max);
+                                }
+                                bytes.writeBytes(chunk);
+                                return bytes;
+                            })
+                            .map(bytes -> dataUrl(bytes.toByteArray(), declared));
+                })
+                .single()
+                .timeout(settings.effectiveFetchTimeout())
+                .onErrorMap(TimeoutException.class, timeout -> new Failure("could not fetch the attached image "
+                        + "within " + settings.effectiveFetchTimeout().toSeconds() + " s", true))
+                .onErrorMap(error -> !(error instanceof Failure), error -> new Failure(
+                        "could not fetch the attached image: " + error.getMessage(), true));
+    }
+
+    private static Failure tooLarge(int max) {
+        return new Failure("the attached image is larger than this bot takes (" + max + " bytes)", false);
+    }
+
+    private static String dataUrl(byte[] image, String declared) {
+        return "data:" + contentType(image, declared) + ";base64," + Base64.getEncoder().encodeToString(image);
+    }
+
+    /** The type the server declared if it is an image type a model takes, else what the image's first bytes say. */
+    static String contentType(byte[] image, String declared) {
+        String type = declared == null ? "" : declared.split(";")[0].strip().toLowerCase(Locale.ROOT);
+        if (ImageInput.CONTENT_TYPES.contains(type)) {
+            return type;
+        }
+        if (startsWith(image, 0xFF, 0xD8, 0xFF)) {
+            return "image/jpeg";
+        }
+        if (startsWith(image, 0x89, 'P', 'N', 'G')) {
+            return "image/png";
+        }
+        if (startsWith(image, 'G', 'I', 'F', '8')) {
+            return "image/gif";
+        }
+        if (startsWith(image, 'R', 'I', 'F', 'F') && image.length >= 12 && image[8] == 'W' && image[9] == 'E'
+                && image[10] == 'B' && image[11] == 'P') {
+            return "image/webp";
+        }
+        throw new Failure("the attached file is not a JPEG, PNG, GIF or WebP image", false);
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.botfleet.runtime.llm;
+
+/**
+ * Fits a conversation into a bot's {@code maxInputTokens} by leaving out its oldest turns, never the bot's system
+ * prompt and never the message being answered.
+ */
+public final class InputBudget {
+
+    /** What the conversation became: the messages to send, or the reason none can be. */
+    public sealed interface Fit {
+
+        /** @param leftOut how many of the oldest turns were left out */
+        record Fitted(Conversation conversation, int leftOut) implements Fit {
+        }
+
+        /** Even the system prompt and the latest message alone cost {@code tokens}, over {@code budget}. */
+        record TooLong(int tokens, int budget) implements Fit {
+
+            public String message() {
+                return "This message is too long for this bot: with the bot's instructions it is about " + tokens
+                        + " tokens, and the bot takes at most " + budget + ". Please shorten it.";
+            }
+        }
+    }
+
+    private final TokenCounter tokens;
+
+    public InputBudget(TokenCounter tokens) {
+        this.tokens = tokens;
+    }
+
+    /** @param budget the bot's maxInputTokens; null keeps every turn */
+    public Fit fit(Conversation conversation, Integer budget, String model) {
+        if (budget == null) {
+            return new Fit.Fitted(conversation, 0);
+        }
+        int total = TokenCounter.PER_REPLY + tokens.count(model, conversation.prompt());
+        int[] turnTokens = conversation.turns().stream().mapToInt(turn -> tokens.count(model, turn)).toArray();
+        for (int cost : turnTokens) {
+            total += cost;
+        }
+        int leftOut = 0;
+        while (total > budget && leftOut < turnTokens.length - 1) {
+            total -= turnTokens[leftOut++];
+        }
+        if (total > budget) {
+            return new Fit.TooLong(total, budget);
+        }
+        return new Fit.Fitted(conversation.withoutOldest(leftOut), leftOut);
+    }
+}
