@@ -23,7 +23,9 @@ final class BenchClient implements AutoCloseable {
     private final HttpClient http = HttpClient.create(pool)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 60_000)
-            .headers(headers -> headers.set("Content-Type", "application/json").set("Accept", "text/event-stream"));
+            // fastapi_poe wants a bearer token even from a bot without an access key; the runtime ignores it there.
+            .headers(headers -> headers.set("Content-Type", "application/json").set("Accept", "text/event-stream")
+                    .set("Authorization", "Bearer bench"));
 
     /** What one stream delivered. */
     record Stream(double firstTokenMillis, double totalMillis, long tokens) {

@@ -59,14 +59,16 @@ class RuntimeBenchmark {
             if (section("burst") || section("steady") || section("throughput")) {
                 try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
                     warmUp(runtime);
-                    if (section("burst")) {
-                        burstLatency(runtime);
-                    }
-                    if (section("steady")) {
-                        steadyLatency(runtime);
-                    }
-                    if (section("throughput")) {
-                        throughput(runtime);
+                    measure(server(runtime));
+                }
+            }
+            if (section("anchor")) {
+                for (int workers : List.of(1, 2)) {
+                    try (AnchorProcess anchor = new AnchorProcess(upstream.baseUrl(), BENCH_BOTS, workers)) {
+                        System.out.printf("%n## The fastapi_poe anchor, %d uvicorn worker(s): idle RSS %.0f MiB%n",
+                                workers, anchor.rssMiB());
+                        measure(anchor);
+                        System.out.printf("%nanchor RSS after the load: %.0f MiB%n", anchor.rssMiB());
                     }
                 }
             }
@@ -82,7 +84,42 @@ class RuntimeBenchmark {
         }
     }
 
-    /** {@code -Dbench.sections=burst,steady,throughput,streams,bots,startup} runs some sections only. */
+    /** The burst, steady and throughput sections that are asked for, through {@code server}. */
+    private void measure(PoeServer server) throws InterruptedException {
+        if (section("burst")) {
+            burstLatency(server);
+        }
+        if (section("steady")) {
+            steadyLatency(server);
+        }
+        if (section("throughput")) {
+            throughput(server);
+        }
+    }
+
+    private static PoeServer server(RuntimeProcess runtime) {
+        return new PoeServer() {
+            @Override
+            public String label() {
+                return "runtime";
+            }
+
+            @Override
+            public String botUrl(String bot) {
+                return runtime.botUrl(bot);
+            }
+
+            @Override
+            public double cpuMillis() {
+                return runtime.cpuMillis();
+            }
+        };
+    }
+
+    /**
+     * {@code -Dbench.sections=burst,steady,throughput,streams,bots,startup,anchor} runs some sections only; anchor
+     * runs the burst, steady and throughput sections asked for against the fastapi_poe anchor.
+     */
     private static boolean section(String name) {
         String sections = System.getProperty("bench.sections", "");
         return sections.isBlank() || List.of(sections.split(",")).contains(name);
@@ -91,15 +128,16 @@ class RuntimeBenchmark {
     /** Until the JIT has compiled the paths the sections take: bursts, then half a minute of steady streams. */
     private void warmUp(RuntimeProcess runtime) {
         for (int round = 0; round < 3; round++) {
-            Flux.range(0, 2_000).flatMap(i -> direct(BURST).then(relayed(runtime, "burst")), 50).blockLast();
+            Flux.range(0, 2_000).flatMap(i -> direct(BURST).then(relayed(server(runtime), "burst")), 50).blockLast();
         }
-        closedLoop(200, Duration.ofSeconds(30), () -> relayed(runtime, "steady")).blockLast();
+        closedLoop(200, Duration.ofSeconds(30), () -> relayed(server(runtime), "steady")).blockLast();
     }
 
     /** Each row repeats its burst, 100 ms apart, until it has at least 200 streams. */
-    private void burstLatency(RuntimeProcess runtime) throws InterruptedException {
+    private void burstLatency(PoeServer server) throws InterruptedException {
         System.out.println("\n### Time to first token, N streams started at the same moment (20 chunks, 5 ms apart)\n");
-        System.out.println("| streams | direct p50 / p99 (ms) | via runtime p50 / p99 (ms) | added p50 / p99 (ms) | errors |");
+        System.out.println("| streams | direct p50 / p99 (ms) | via " + server.label()
+                + " p50 / p99 (ms) | added p50 / p99 (ms) | errors |");
         System.out.println("| --- | --- | --- | --- | --- |");
         for (int streams : List.of(1, 10, 100, 1_000)) {
             Sample direct = new Sample();
@@ -108,26 +146,27 @@ class RuntimeBenchmark {
                 direct.addFirstTokens(Flux.range(0, streams).flatMap(i -> attempt(() -> direct(BURST)), streams));
                 Thread.sleep(100);
                 relayed.addFirstTokens(Flux.range(0, streams)
-                        .flatMap(i -> attempt(() -> relayed(runtime, "burst")), streams));
+                        .flatMap(i -> attempt(() -> relayed(server, "burst")), streams));
                 Thread.sleep(100);
             }
             printLatencyRow(String.format("%,d", streams), direct, relayed);
         }
     }
 
-    private void steadyLatency(RuntimeProcess runtime) {
+    private void steadyLatency(PoeServer server) {
         Duration length = Duration.ofSeconds(Integer.getInteger("bench.steadySeconds", 15));
         System.out.printf("%n### Time to first token with N streams open all the time (each 20 chunks, 50 ms apart; "
                 + "a new stream starts when one ends; %d s)%n%n", length.toSeconds());
-        System.out.println("| open streams | direct p50 / p99 (ms) | via runtime p50 / p99 (ms) | added p50 / p99 (ms) | errors | runtime CPU per stream (ms) |");
+        System.out.println("| open streams | direct p50 / p99 (ms) | via " + server.label() + " p50 / p99 (ms) | "
+                + "added p50 / p99 (ms) | errors | server CPU per stream (ms) |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
         for (int streams : List.of(100, 1_000)) {
             Sample direct = new Sample();
             direct.addFirstTokens(closedLoop(streams, length, () -> direct(STEADY)));
-            double cpuBefore = runtime.cpuMillis();
+            double cpuBefore = server.cpuMillis();
             Sample relayed = new Sample();
-            relayed.addFirstTokens(closedLoop(streams, length, () -> relayed(runtime, "steady")));
-            double cpuPerStream = (runtime.cpuMillis() - cpuBefore) / relayed.values.size();
+            relayed.addFirstTokens(closedLoop(streams, length, () -> relayed(server, "steady")));
+            double cpuPerStream = (server.cpuMillis() - cpuBefore) / relayed.values.size();
             printLatencyRow(String.format("%,d (%,.0f streams/s)", streams, relayed.values.size()
                     / (double) length.toSeconds()), direct, relayed, String.format(" %.2f |", cpuPerStream));
         }
@@ -138,19 +177,19 @@ class RuntimeBenchmark {
         return Flux.range(0, streams).flatMap(i -> attempt(one).repeat(() -> System.nanoTime() < end), streams);
     }
 
-    private void throughput(RuntimeProcess runtime) {
+    private void throughput(PoeServer server) {
         System.out.println("\n### Relayed throughput\n");
-        System.out.println("| load | direct (chunks/s) | via runtime (chunks/s) | fraction of direct |");
+        System.out.println("| load | direct (chunks/s) | via " + server.label() + " (chunks/s) | fraction of direct |");
         System.out.println("| --- | --- | --- | --- |");
-        throughputRow(runtime, "100 streams of 200 chunks, 10 ms apart", 100, PACED_10MS, "paced-10ms");
-        throughputRow(runtime, "1,000 streams of 100 chunks, 20 ms apart", 1_000, PACED_20MS, "paced-20ms");
-        throughputRow(runtime, "1 stream of 20,000 chunks, no delay", 1, LONG, "long");
-        throughputRow(runtime, "100 streams of 2,000 chunks, no delay", 100, MANY, "many");
+        throughputRow(server, "100 streams of 200 chunks, 10 ms apart", 100, PACED_10MS, "paced-10ms");
+        throughputRow(server, "1,000 streams of 100 chunks, 20 ms apart", 1_000, PACED_20MS, "paced-20ms");
+        throughputRow(server, "1 stream of 20,000 chunks, no delay", 1, LONG, "long");
+        throughputRow(server, "100 streams of 2,000 chunks, no delay", 100, MANY, "many");
     }
 
-    private void throughputRow(RuntimeProcess runtime, String load, int concurrency, String model, String bot) {
+    private void throughputRow(PoeServer server, String load, int concurrency, String model, String bot) {
         double direct = rate(concurrency, () -> direct(model));
-        double relayed = rate(concurrency, () -> relayed(runtime, bot));
+        double relayed = rate(concurrency, () -> relayed(server, bot));
         System.out.printf("| %s | %,.0f | %,.0f | %.2f |%n", load, direct, relayed, relayed / direct);
     }
 
@@ -266,8 +305,8 @@ class RuntimeBenchmark {
                 + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     }
 
-    private Mono<Stream> relayed(RuntimeProcess runtime, String bot) {
-        return client.stream(runtime.botUrl(bot), QUERY);
+    private Mono<Stream> relayed(PoeServer server, String bot) {
+        return client.stream(server.botUrl(bot), QUERY);
     }
 
     /** The result, or empty if it failed: failures are counted, not thrown. */
