@@ -1,5 +1,7 @@
 package dev.botfleet.runtime.llm;
 
+import java.util.function.Supplier;
+
 /**
  * Fits a conversation into a bot's {@code maxInputTokens} by leaving out its oldest turns, never the bot's system
  * prompt and never the message being answered.
@@ -29,13 +31,17 @@ public final class InputBudget {
         this.tokens = tokens;
     }
 
-    /** @param budget the bot's maxInputTokens; null keeps every turn */
-    public Fit fit(Conversation conversation, Integer budget, String model) {
+    /**
+     * @param budget the bot's maxInputTokens; null keeps every turn
+     * @param model  the model counted for, asked only when there is a budget
+     */
+    public Fit fit(Conversation conversation, Integer budget, Supplier<String> model) {
         if (budget == null) {
             return new Fit.Fitted(conversation, 0);
         }
-        int total = TokenCounter.PER_REPLY + tokens.count(model, conversation.prompt());
-        int[] turnTokens = conversation.turns().stream().mapToInt(turn -> tokens.count(model, turn)).toArray();
+        TokenCounter.ModelTokens modelTokens = tokens.forModel(model.get());
+        int total = TokenCounter.PER_REPLY + modelTokens.count(conversation.prompt());
+        int[] turnTokens = conversation.turns().stream().mapToInt(modelTokens::count).toArray();
         for (int cost : turnTokens) {
             total += cost;
         }

@@ -80,7 +80,8 @@ public final class LlmBotHandler implements BotHandler {
 
         Flux<PoeEvent> events() {
             LLMBotSpec bot = context.bot().getSpec();
-            InputBudget.Fit fit = budget.fit(Conversation.of(bot, request), bot.getMaxInputTokens(), primaryModel());
+            InputBudget.Fit fit = budget.fit(Conversation.of(bot, request), bot.getMaxInputTokens(),
+                    this::primaryModel);
             if (fit instanceof InputBudget.Fit.TooLong tooLong) {
                 outcome = AnswerOutcome.TOO_LONG;
                 return Flux.<PoeEvent>just(PoeEvent.Error.notRetryable(tooLong.message())).doFinally(this::record);

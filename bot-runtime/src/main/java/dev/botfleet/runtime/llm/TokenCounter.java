@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,27 +30,28 @@ public final class TokenCounter {
 
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
 
-    /** The tokens {@code messages} cost {@code model}, without the reply's priming. */
-    public int count(String model, List<ChatMessage> messages) {
-        Counting counting = counting(model);
-        int tokens = 0;
-        for (ChatMessage message : messages) {
-            tokens += PER_MESSAGE + counting.encoding().countTokensOrdinary(message.content())
-                    + PER_IMAGE * message.images().size();
-        }
-        return counting.estimated() ? tokens + (tokens + 3) / 4 : tokens;
-    }
-
-    private record Counting(Encoding encoding, boolean estimated) {
-    }
-
-    private Counting counting(String model) {
-        String name = model == null ? "" : model.toLowerCase(java.util.Locale.ROOT);
+    /** How {@code model}'s tokens are counted, resolved once for all the messages of a conversation. */
+    public ModelTokens forModel(String model) {
+        String name = model == null ? "" : model.toLowerCase(Locale.ROOT);
         if (O200K_PREFIXES.stream().anyMatch(name::startsWith)) {
-            return new Counting(registry.getEncoding(EncodingType.O200K_BASE), false);
+            return new ModelTokens(registry.getEncoding(EncodingType.O200K_BASE), false);
         }
         Optional<Encoding> known = registry.getEncodingForModel(name);
-        return known.map(encoding -> new Counting(encoding, false))
-                .orElseGet(() -> new Counting(registry.getEncoding(EncodingType.CL100K_BASE), true));
+        return known.map(encoding -> new ModelTokens(encoding, false))
+                .orElseGet(() -> new ModelTokens(registry.getEncoding(EncodingType.CL100K_BASE), true));
+    }
+
+    /** One model's encoding; {@code estimated} when it is cl100k_base standing in for an unknown one. */
+    public record ModelTokens(Encoding encoding, boolean estimated) {
+
+        /** The tokens {@code messages} cost, without the reply's priming. */
+        public int count(List<ChatMessage> messages) {
+            int tokens = 0;
+            for (ChatMessage message : messages) {
+                tokens += PER_MESSAGE + encoding.countTokensOrdinary(message.content())
+                        + PER_IMAGE * message.images().size();
+            }
+            return estimated ? tokens + (tokens + 3) / 4 : tokens;
+        }
     }
 }

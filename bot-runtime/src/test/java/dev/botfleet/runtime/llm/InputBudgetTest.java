@@ -23,17 +23,17 @@ class InputBudgetTest {
     void openAisEncodingsCountKnownModelsAndOthersAreEstimatedHigher() {
         List<ChatMessage> hello = List.of(ChatMessage.user("hello world"));
 
-        assertThat(tokens.count("gpt-4o-mini", hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2);
-        assertThat(tokens.count("gpt-4.1", hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2);
-        assertThat(tokens.count("gpt-3.5-turbo", hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2);
-        assertThat(tokens.count("llama-3.1-70b", hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2 + 2);
-        assertThat(tokens.count(null, hello)).isEqualTo(8);
-        assertThat(tokens.count("gpt-4o", List.of(ChatMessage.user("ünïcødé 你好")))).isGreaterThan(4);
+        assertThat(tokens.forModel("gpt-4o-mini").count(hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2);
+        assertThat(tokens.forModel("gpt-4.1").count(hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2);
+        assertThat(tokens.forModel("gpt-3.5-turbo").count(hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2);
+        assertThat(tokens.forModel("llama-3.1-70b").count(hello)).isEqualTo(TokenCounter.PER_MESSAGE + 2 + 2);
+        assertThat(tokens.forModel(null).count(hello)).isEqualTo(8);
+        assertThat(tokens.forModel("gpt-4o").count(List.of(ChatMessage.user("ünïcødé 你好")))).isGreaterThan(4);
     }
 
     @Test
     void withoutABudgetEveryTurnIsKept() {
-        InputBudget.Fit fit = budget.fit(conversation(50), null, "gpt-4o");
+        InputBudget.Fit fit = budget.fit(conversation(50), null, () -> "gpt-4o");
 
         assertThat(fit).isEqualTo(new InputBudget.Fit.Fitted(conversation(50), 0));
     }
@@ -41,27 +41,28 @@ class InputBudgetTest {
     @Test
     void theOldestTurnsGoUntilTheRestFits() {
         Conversation whole = conversation(10);
-        int prompt = tokens.count("gpt-4o", whole.prompt());
-        int perTurn = tokens.count("gpt-4o", whole.turns().get(9));
+        int prompt = tokens.forModel("gpt-4o").count(whole.prompt());
+        int perTurn = tokens.forModel("gpt-4o").count(whole.turns().get(9));
         int budgetForThree = TokenCounter.PER_REPLY + prompt + 3 * perTurn;
 
-        InputBudget.Fit.Fitted fitted = (InputBudget.Fit.Fitted) budget.fit(whole, budgetForThree, "gpt-4o");
+        InputBudget.Fit.Fitted fitted = (InputBudget.Fit.Fitted) budget.fit(whole, budgetForThree, () -> "gpt-4o");
 
         assertThat(fitted.leftOut()).isEqualTo(7);
         assertThat(fitted.conversation().messages()).extracting(ChatMessage::content)
                 .containsExactly("Be brief.", "turn 7 is about the weather", "turn 8 is about the weather",
                         "turn 9 is about the weather");
-        assertThat(budget.fit(whole, budgetForThree - 1, "gpt-4o")).isEqualTo(
+        assertThat(budget.fit(whole, budgetForThree - 1, () -> "gpt-4o")).isEqualTo(
                 new InputBudget.Fit.Fitted(whole.withoutOldest(8), 8));
     }
 
     @Test
     void theLatestMessageIsNeverLeftOut() {
         Conversation whole = conversation(3);
-        int needed = TokenCounter.PER_REPLY + tokens.count("gpt-4o", whole.prompt())
-                + tokens.count("gpt-4o", whole.turns().get(2));
+        int needed = TokenCounter.PER_REPLY + tokens.forModel("gpt-4o").count(whole.prompt())
+                + tokens.forModel("gpt-4o").count(whole.turns().get(2));
 
-        assertThat(budget.fit(whole, needed - 1, "gpt-4o")).isEqualTo(new InputBudget.Fit.TooLong(needed, needed - 1));
+        assertThat(budget.fit(whole, needed - 1, () -> "gpt-4o"))
+                .isEqualTo(new InputBudget.Fit.TooLong(needed, needed - 1));
         assertThat(new InputBudget.Fit.TooLong(120, 100).message()).contains("about 120 tokens", "at most 100");
     }
 }
