@@ -110,7 +110,12 @@ public final class RuntimeProcess implements AutoCloseable {
 
     /** Resident set size in MiB. */
     public double rssMiB() throws IOException {
-        String line = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+        return rssMiB(process.pid());
+    }
+
+    /** Resident set size of process {@code pid} in MiB. */
+    public static double rssMiB(long pid) throws IOException {
+        String line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(l -> l.startsWith("VmRSS:")).findFirst().orElseThrow();
         return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
     }

@@ -86,22 +86,23 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
     /** The uvicorn process and its workers together. */
     @Override
     public double cpuMillis() {
-        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
-                .mapToDouble(handle -> handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e6)
+        return tree().mapToDouble(handle -> handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e6)
                 .sum();
     }
 
     /** Resident set size of the uvicorn process and its workers, in MiB. */
     double rssMiB() {
-        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).mapToDouble(handle -> {
+        return tree().mapToDouble(handle -> {
             try {
-                return java.nio.file.Files.readAllLines(Path.of("/proc/" + handle.pid() + "/status")).stream()
-                        .filter(line -> line.startsWith("VmRSS:")).mapToLong(line -> Long.parseLong(
-                                line.replaceAll("\\D", ""))).sum() / 1024.0;
+                return RuntimeProcess.rssMiB(handle.pid());
             } catch (IOException gone) {
                 return 0;
             }
         }).sum();
+    }
+
+    private Stream<ProcessHandle> tree() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants());
     }
 
     @Override
