@@ -4,7 +4,6 @@ import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.BotRuntimeSpec;
 import dev.botfleet.api.LLMProvider;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,14 +25,7 @@ class GroupScalingTest {
 
     private static final RuntimeGroup GROUP = new RuntimeGroup("team-a", "web");
     private static final OperatorSettings SETTINGS = OperatorTestBase.settingsForMock(Map.of());
-    private static final ConfigMap OWNER = owner();
-
-    private static ConfigMap owner() {
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-web").withUid("u-1")
-                .endMetadata().build();
-        owner.setApiVersion("v1");
-        return owner;
-    }
+    private static final ConfigMap OWNER = GroupWorkloadTest.owner("botfleet-web");
 
     private static BotRuntimeSpec spec(String yaml) {
         return Serialization.unmarshal("""

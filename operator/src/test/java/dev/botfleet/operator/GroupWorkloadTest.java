@@ -35,11 +35,16 @@ class GroupWorkloadTest {
                 .build();
     }
 
+    /** A group's ConfigMap as the owner of its other objects. */
+    static ConfigMap owner(String name) {
+        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName(name).withUid("u-1").endMetadata().build();
+        owner.setApiVersion("v1");
+        return owner;
+    }
+
     private static Deployment render(Map<String, String> variables) {
         OperatorSettings settings = OperatorTestBase.settingsForMock(variables);
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-default").withUid("u-1")
-                .endMetadata().build();
-        owner.setApiVersion("v1");
+        ConfigMap owner = owner("botfleet-default");
         return GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(), settings, owner,
                 Optional.empty(), Duration.ofMinutes(2));
     }
@@ -109,9 +114,7 @@ class GroupWorkloadTest {
         assertThat(secrets).containsOnlyKeys("poe");
         assertThat(secrets.get("poe")).containsExactly("access-key", "api-key");
 
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-default").withUid("u-1")
-                .endMetadata().build();
-        owner.setApiVersion("v1");
+        ConfigMap owner = owner("botfleet-default");
         Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), secrets,
                 OperatorTestBase.settingsForMock(Map.of()), owner, Optional.empty(), Duration.ofMinutes(2));
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
@@ -147,9 +150,7 @@ class GroupWorkloadTest {
                   podLabels: {team: a}
                   podAnnotations: {note: x}
                 """, dev.botfleet.api.BotRuntime.class).getSpec();
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-default").withUid("u-1")
-                .endMetadata().build();
-        owner.setApiVersion("v1");
+        ConfigMap owner = owner("botfleet-default");
         Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
                 OperatorTestBase.settingsForMock(Map.of()), owner, Optional.of(custom), Duration.ofMinutes(2));
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
@@ -169,9 +170,7 @@ class GroupWorkloadTest {
 
     @Test
     void theServiceRoutesThePoePortAndTheManagementPortToTheGroupsPods() {
-        ConfigMap owner = new ConfigMapBuilder().withNewMetadata().withName("botfleet-default").withUid("u-1")
-                .endMetadata().build();
-        owner.setApiVersion("v1");
+        ConfigMap owner = owner("botfleet-default");
         io.fabric8.kubernetes.api.model.Service service = GroupWorkload.service(new RuntimeGroup("team-a", "default"),
                 owner);
         assertThat(service.getSpec().getSelector()).isEqualTo(new RuntimeGroup("team-a", "default").selector());
