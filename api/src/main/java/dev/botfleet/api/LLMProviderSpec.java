@@ -1,6 +1,7 @@
 package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -32,6 +33,16 @@ public class LLMProviderSpec {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_RETRIES = 2;
+
+    /** The HTTP versions the runtime may speak to the provider. */
+    public enum HttpVersion {
+        /** HTTP/2 when the provider offers it during the TLS handshake (ALPN), else HTTP/1.1; HTTP/1.1 over http://. */
+        @JsonProperty("auto") AUTO,
+        /** HTTP/1.1 only, for servers or proxies whose HTTP/2 misbehaves. */
+        @JsonProperty("http1") HTTP1,
+        /** HTTP/2 only: negotiated over https://, cleartext HTTP/2 with prior knowledge (h2c) over http://. */
+        @JsonProperty("http2") HTTP2
+    }
 
     @Required
     @Pattern(Validation.HTTP_URL)
@@ -85,6 +96,12 @@ public class LLMProviderSpec {
     @JsonPropertyDescription("How often a failed request (408, 429, 5xx, timeout, connection failure) is retried "
             + "with backoff before the first token, 0 to 10. Default 2.")
     private Integer maxRetries;
+
+    @JsonPropertyDescription("HTTP version spoken to the provider. auto (default): HTTP/2 where the provider offers "
+            + "it over https:// (OpenAI does), so many answers share one connection, else HTTP/1.1; HTTP/1.1 over "
+            + "http://. http1: HTTP/1.1 only, for servers whose HTTP/2 misbehaves. http2: HTTP/2 only; over http:// "
+            + "cleartext HTTP/2 with prior knowledge (h2c), for servers and gateways that speak it.")
+    private HttpVersion httpVersion;
 
     public String getBaseUrl() {
         return baseUrl;
@@ -164,6 +181,19 @@ public class LLMProviderSpec {
 
     public void setMaxRetries(Integer maxRetries) {
         this.maxRetries = maxRetries;
+    }
+
+    public HttpVersion getHttpVersion() {
+        return httpVersion;
+    }
+
+    public void setHttpVersion(HttpVersion httpVersion) {
+        this.httpVersion = httpVersion;
+    }
+
+    /** The HTTP version with its default applied. */
+    public HttpVersion effectiveHttpVersion() {
+        return httpVersion == null ? HttpVersion.AUTO : httpVersion;
     }
 
     /** The timeout with its default applied. */

@@ -49,7 +49,7 @@ public final class UpstreamStreamer {
 
     public Flux<StreamChunk> stream(String providerName, LLMProviderSpec provider, Call call) {
         ProviderTarget target = new ProviderTarget(providerName, call.model());
-        return http.web().post()
+        return http.web(provider.effectiveHttpVersion()).post()
                 .uri(chatCompletions(provider))
                 .headers(headers -> headers(headers, provider, call.apiKey()))
                 .contentType(MediaType.APPLICATION_JSON)
