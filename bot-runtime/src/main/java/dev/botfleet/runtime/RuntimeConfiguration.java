@@ -76,7 +76,8 @@ public class RuntimeConfiguration {
                     + "file or a directory of LLMProvider and LLMBot documents");
         }
         ManifestWatcher watcher = new ManifestWatcher(Path.of(properties.manifests()),
-                () -> new ManifestLoader(ManifestValidator.forBotfleetCrds()), live, registry);
+                () -> new ManifestLoader(properties.validateManifests()
+                        ? ManifestValidator.forBotfleetCrds()::validate : admitted -> List.of()), live, registry);
         watcher.start(properties.reloadInterval());
         return watcher;
     }

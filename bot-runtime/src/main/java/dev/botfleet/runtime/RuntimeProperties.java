@@ -30,6 +30,9 @@ import java.time.Duration;
  *                       {@code limits.requestsPerMinutePerUser}; a pair unused for a minute is forgotten earlier
  * @param drainTimeout   on shutdown (SIGTERM), how long the answers being streamed may go on; new queries are
  *                       refused at once, and answers still open at the end get an error that allows a retry
+ * @param validateManifests whether LLMBot and LLMProvider documents are checked against the CRDs' schema and CEL
+ *                       rules, with the API server's messages; the operator turns it off, as the API server has
+ *                       admitted every document it renders (the checks load about 1,500 classes)
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -49,7 +52,8 @@ public record RuntimeProperties(
         DataSize maxInflightBodyBytes,
         Integer maxConnections,
         Long maxTrackedUsers,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Boolean validateManifests) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
@@ -67,5 +71,6 @@ public record RuntimeProperties(
         maxConnections = maxConnections == null ? FileDescriptors.connectionsWithin() : maxConnections;
         maxTrackedUsers = maxTrackedUsers == null ? 100_000L : maxTrackedUsers;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : drainTimeout;
+        validateManifests = validateManifests == null || validateManifests;
     }
 }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
-import dev.botfleet.api.validation.ManifestValidator;
 import dev.botfleet.api.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -23,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,9 +36,10 @@ public final class ManifestLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private final ManifestValidator validator;
+    private final Function<JsonNode, List<Violation>> validator;
 
-    public ManifestLoader(ManifestValidator validator) {
+    /** @param validator what is wrong with an LLMBot or LLMProvider document, such as {@code ManifestValidator}'s */
+    public ManifestLoader(Function<JsonNode, List<Violation>> validator) {
         this.validator = validator;
     }
 
@@ -70,7 +71,7 @@ public final class ManifestLoader {
                         throw new ManifestException(where + ": " + kind + " must have apiVersion " + LLMProvider.API_VERSION
                                 + ", not '" + apiVersion + "'");
                     }
-                    List<Violation> violations = validator.validate(document);
+                    List<Violation> violations = validator.apply(document);
                     if (!violations.isEmpty()) {
                         throw new ManifestException(where + ": " + kind + " '"
                                 + document.path("metadata").path("name").asText("?") + "' is invalid: "

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +24,7 @@ class ManifestLoaderTest {
     @TempDir
     Path dir;
 
-    private final ManifestLoader loader = new ManifestLoader(ManifestValidator.forBotfleetCrds());
+    private final ManifestLoader loader = new ManifestLoader(ManifestValidator.forBotfleetCrds()::validate);
 
     private Path file(String name, String content) throws IOException {
         Path file = dir.resolve(name);
@@ -91,6 +92,20 @@ class ManifestLoaderTest {
                 .hasMessageContaining("spec.baseUrl");
 
         assertThatThrownBy(() -> loader.load(dir.resolve("absent.yaml"))).hasMessageContaining("no such file");
+    }
+
+    @Test
+    void documentsTheApiServerAdmittedAreReadWithoutTheSchemaAndCelChecks() throws IOException {
+        Path admitted = file("admitted.yaml", PROVIDER.replace("https://api.openai.com/v1", "ftp://x"));
+        assertThatThrownBy(() -> loader.load(admitted)).hasMessageContaining("spec.baseUrl");
+
+        Fleet fleet = new ManifestLoader(unchecked -> List.of()).load(admitted);
+        assertThat(fleet.provider("openai")).hasValueSatisfying(provider ->
+                assertThat(provider.getSpec().getBaseUrl()).isEqualTo("ftp://x"));
+
+        Path unknownField = file("unknown.yaml", PROVIDER.replace("defaultModel:", "colour: red, defaultModel:"));
+        assertThatThrownBy(() -> new ManifestLoader(unchecked -> List.of()).load(unknownField))
+                .as("unknown fields are still refused when reading").hasMessageContaining("colour");
     }
 
     @Test
