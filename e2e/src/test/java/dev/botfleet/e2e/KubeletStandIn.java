@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -54,6 +55,20 @@ final class KubeletStandIn {
                         && !argument.startsWith("--management.server.port="))
                 .map(argument -> argument.replace("=/", "=" + root + "/"))
                 .toList();
+    }
+
+    /** The container's memory limit as the JVM reads it from the container's cgroup: {@code -XX:MaxRAM}. */
+    String memoryLimitOption() {
+        Quantity memory = container().getResources().getLimits().get("memory");
+        return "-XX:MaxRAM=" + memory.getNumericalAmount().longValueExact();
+    }
+
+    /** The container's environment variables given as values ({@code JAVA_TOOL_OPTIONS} among them). */
+    Map<String, String> environment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        container().getEnv().stream().filter(variable -> variable.getValue() != null)
+                .forEach(variable -> environment.put(variable.getName(), variable.getValue()));
+        return environment;
     }
 
     /** Where the container's {@code --manifests} argument points, under the local directory. */

@@ -115,7 +115,10 @@ class ServeIT {
         List<String> launch = new ArrayList<>(List.of("-jar",
                 ControlPlane.REPO.resolve("bot-runtime/target/bot-runtime.jar").toString()));
         launch.addAll(kubelet.arguments());
-        try (RuntimeProcess runtime = RuntimeProcess.start(kubelet.manifests(), List.of("-Xmx256m"), launch)) {
+        try (RuntimeProcess runtime = RuntimeProcess.start(kubelet.manifests(), List.of(kubelet.memoryLimitOption()),
+                launch, kubelet.environment())) {
+            assertThat(Files.readString(runtime.log())).as("the JVM options of the operator's Deployment")
+                    .contains("Picked up JAVA_TOOL_OPTIONS: -XX:+UseSerialGC");
             String answer = ask(runtime);
             assertThat(answer).contains("event: text", "event: done").doesNotContain("event: error");
             assertThat(upstream.lastRequest().messages()).startsWith("system: prompt 0");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged runtime ({@code bot-runtime/target/bot-runtime.jar}) started as a process of its own, as in production. */
@@ -35,6 +36,12 @@ public final class RuntimeProcess implements AutoCloseable {
     /** Starts the runtime on {@code manifests} and returns once it reports readiness. */
     public static RuntimeProcess start(Path manifests, List<String> jvmOptions, List<String> launch)
             throws Exception {
+        return start(manifests, jvmOptions, launch, Map.of());
+    }
+
+    /** As above, with {@code environment} added to the process's environment. */
+    public static RuntimeProcess start(Path manifests, List<String> jvmOptions, List<String> launch,
+                                       Map<String, String> environment) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -46,7 +53,9 @@ public final class RuntimeProcess implements AutoCloseable {
         command.addAll(List.of("--manifests=" + manifests, "--server.port=" + port));
         long start = System.nanoTime();
         Path log = Files.createTempFile("bot-runtime", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         RuntimeProcess runtime = null;
         while (runtime == null) {
             if (!process.isAlive()) {
@@ -136,6 +145,13 @@ public final class RuntimeProcess implements AutoCloseable {
     /** CPU time the runtime has used so far, user and system, in ms. */
     public double cpuMillis() {
         return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e6;
+    }
+
+    /** Open file descriptors of the runtime: sockets, jars, the epoll sets. */
+    public long openFiles() throws IOException {
+        try (var descriptors = Files.list(Path.of("/proc/" + process.pid() + "/fd"))) {
+            return descriptors.count();
+        }
     }
 
     public long threads() throws IOException {
