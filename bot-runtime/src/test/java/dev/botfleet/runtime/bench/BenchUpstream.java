@@ -6,6 +6,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -15,7 +16,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
- * A non-blocking OpenAI-compatible upstream for benchmarks: holding ten thousand streams open costs it no threads.
+ * A non-blocking OpenAI-compatible upstream for benchmarks, over HTTP/1.1 or h2c: holding ten thousand streams open
+ * costs it no threads.
  * The model name is the script: {@code bench-K-D} streams K content chunks ({@value #TOKEN}), the first at once
  * and the others D ms apart, then a finish chunk and {@code [DONE]}.
  */
@@ -40,6 +42,10 @@ final class BenchUpstream implements AutoCloseable {
                 .port(0)
                 .option(ChannelOption.SO_BACKLOG, 8192)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // HTTP/1.1, and cleartext HTTP/2 for clients that speak it with prior knowledge, announcing the stream
+                // limit of Cloudflare's edge, which serves OpenAI's API.
+                .protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+                .http2Settings(settings -> settings.maxConcurrentStreams(256))
                 .route(routes -> routes.post("/v1/chat/completions", this::stream))
                 .bindNow();
     }

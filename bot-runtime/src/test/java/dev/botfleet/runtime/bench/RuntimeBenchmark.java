@@ -10,6 +10,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +31,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class RuntimeBenchmark {
 
+    /** {@code -Dbench.shipped=true}: the runtime as the operator's Deployment starts it, instead of {@value #HEAP}. */
+    private static final boolean SHIPPED = Boolean.getBoolean("bench.shipped");
     private static final String HEAP = "-Xmx512m";
-    /** Each relayed stream holds two sockets in the runtime; this machine allows 20,000 open files a process. */
+    /**
+     * Each stream relayed over HTTP/1.1 holds two sockets in the runtime; this machine allows 20,000 open files a
+     * process. Over HTTP/2 the upstream side shares connections, so a stream holds one socket of its own.
+     */
     private static final int MAX_OPEN_STREAMS = Integer.getInteger("bench.maxOpenStreams", 9_000);
+    private static final int MAX_OPEN_STREAMS_HTTP2 = Integer.getInteger("bench.maxOpenStreamsHttp2", 10_000);
     private static final String BURST = BenchUpstream.model(20, 5);
     private static final String STEADY = BenchUpstream.model(20, 50);
     private static final String LONG = BenchUpstream.model(20_000, 0);
@@ -53,13 +60,17 @@ class RuntimeBenchmark {
     void printFigures() throws Exception {
         assumeTrue(Files.exists(RuntimeProcess.JAR), "build the runtime jar first: ./mvnw -B -q -DskipTests install");
         System.out.printf("%n## bot-runtime (%d cores; runtime, upstream and client each in a JVM of their own; "
-                + "runtime with %s)%n", Runtime.getRuntime().availableProcessors(), HEAP);
+                + "runtime with %s)%n", Runtime.getRuntime().availableProcessors(), options());
         try (UpstreamProcess started = new UpstreamProcess(); client) {
             upstream = started;
             if (section("burst") || section("steady") || section("throughput")) {
-                try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
+                try (RuntimeProcess runtime = startRuntime(fleet(0))) {
                     warmUp(runtime);
-                    measure(server(runtime));
+                    measure(server(runtime, "runtime", ""));
+                    if (section("h2")) {
+                        System.out.printf("%n## The runtime relaying over HTTP/2 (h2c) to the upstream%n");
+                        measure(server(runtime, "runtime over HTTP/2", "-h2"));
+                    }
                 }
             }
             if (section("anchor")) {
@@ -73,7 +84,10 @@ class RuntimeBenchmark {
                 }
             }
             if (section("streams")) {
-                openStreams();
+                openStreams("hold", "HTTP/1.1 to the upstream", MAX_OPEN_STREAMS);
+            }
+            if (section("streams-h2")) {
+                openStreams("hold-h2", "HTTP/2 to the upstream", MAX_OPEN_STREAMS_HTTP2);
             }
             if (section("bots")) {
                 configuredBots();
@@ -82,6 +96,30 @@ class RuntimeBenchmark {
                 startup();
             }
         }
+    }
+
+    /**
+     * The packaged runtime with {@value #HEAP} or as shipped, and the options of {@code -Dbench.runtimeJvmOptions}
+     * (a JFR recording, say); the HTTP/2 sections may raise its connection limit with
+     * {@code -Dbench.runtimeJvmOptions=-Dbotfleet.max-connections=19000}.
+     */
+    private static RuntimeProcess startRuntime(Path manifests) throws Exception {
+        if (!SHIPPED) {
+            return RuntimeProcess.startJar(manifests, HEAP);
+        }
+        ShippedRuntime shipped = ShippedRuntime.read();
+        List<String> options = new ArrayList<>(shipped.jvmOptions());
+        String extra = System.getProperty("bench.runtimeJvmOptions", "").strip();
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        List<String> launch = new ArrayList<>(List.of("-jar", RuntimeProcess.JAR.toString()));
+        launch.addAll(shipped.arguments());
+        return RuntimeProcess.start(manifests, options, launch, shipped.environment());
+    }
+
+    private static String options() throws IOException {
+        return SHIPPED ? "as the operator's Deployment starts it: " + ShippedRuntime.read().describe() : HEAP;
     }
 
     /** The burst, steady and throughput sections that are asked for, through {@code server}. */
@@ -97,16 +135,17 @@ class RuntimeBenchmark {
         }
     }
 
-    private static PoeServer server(RuntimeProcess runtime) {
+    /** The runtime's bots whose names end in {@code botSuffix}: "-h2" for those of the HTTP/2 provider. */
+    private static PoeServer server(RuntimeProcess runtime, String label, String botSuffix) {
         return new PoeServer() {
             @Override
             public String label() {
-                return "runtime";
+                return label;
             }
 
             @Override
             public String botUrl(String bot) {
-                return runtime.botUrl(bot);
+                return runtime.botUrl(bot + botSuffix);
             }
 
             @Override
@@ -117,20 +156,27 @@ class RuntimeBenchmark {
     }
 
     /**
-     * {@code -Dbench.sections=burst,steady,throughput,streams,bots,startup,anchor} runs some sections only; anchor
-     * runs the burst, steady and throughput sections asked for against the fastapi_poe anchor.
+     * {@code -Dbench.sections=burst,steady,throughput,streams,streams-h2,bots,startup,anchor,h2} runs some sections
+     * only; anchor runs the burst, steady and throughput sections asked for against the fastapi_poe anchor, h2 runs
+     * them once more through the runtime with HTTP/2 to the upstream.
      */
     private static boolean section(String name) {
         String sections = System.getProperty("bench.sections", "");
         return sections.isBlank() || List.of(sections.split(",")).contains(name);
     }
 
-    /** Until the JIT has compiled the paths the sections take: bursts, then half a minute of steady streams. */
+    /**
+     * Until the JIT has compiled the paths the sections take: bursts (over HTTP/1.1 and HTTP/2 to the upstream), then
+     * half a minute of steady streams.
+     */
     private void warmUp(RuntimeProcess runtime) {
+        PoeServer http1 = server(runtime, "runtime", "");
+        PoeServer http2 = server(runtime, "runtime over HTTP/2", "-h2");
         for (int round = 0; round < 3; round++) {
-            Flux.range(0, 2_000).flatMap(i -> direct(BURST).then(relayed(server(runtime), "burst")), 50).blockLast();
+            Flux.range(0, 2_000).flatMap(i -> direct(BURST).then(relayed(i % 2 == 0 ? http1 : http2, "burst")), 50)
+                    .blockLast();
         }
-        closedLoop(200, Duration.ofSeconds(30), () -> relayed(server(runtime), "steady")).blockLast();
+        closedLoop(200, Duration.ofSeconds(30), () -> relayed(http1, "steady")).blockLast();
     }
 
     /** Each row repeats its burst, 100 ms apart, until it has at least 200 streams. */
@@ -205,24 +251,25 @@ class RuntimeBenchmark {
         return median(rounds);
     }
 
-    /** A fresh runtime holds more and more streams; RSS is read after a full collection. */
-    private void openStreams() throws Exception {
-        System.out.printf("%n### Open streams held by the runtime (%s; each stream has had its first token and is "
-                + "waiting for the next)%n%n", HEAP);
-        System.out.println("| open streams | errors | first token p50 / p99 (ms) | runtime RSS (MiB) | heap after GC (MiB) | threads |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
-        try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(0), HEAP)) {
+    /** A fresh runtime holds more and more streams of {@code bot}; RSS is read after a full collection. */
+    private void openStreams(String bot, String transport, int maxOpenStreams) throws Exception {
+        System.out.printf("%n### Open streams held by the runtime (%s, %s; each stream has had its first token and is "
+                + "waiting for the next)%n%n", transport, options());
+        System.out.println("| open streams | errors | first token p50 / p99 (ms) | runtime RSS (MiB) | heap after GC (MiB) "
+                + "| threads | open files |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        try (RuntimeProcess runtime = startRuntime(fleet(0))) {
             warmUp(runtime);
             printOpenStreamsRow(runtime, 0, new Sample());
             List<Integer> steps = new ArrayList<>(IntStream.of(1_000, 2_500, 5_000)
-                    .filter(step -> step < MAX_OPEN_STREAMS).boxed().toList());
-            steps.add(MAX_OPEN_STREAMS);
+                    .filter(step -> step < maxOpenStreams).boxed().toList());
+            steps.add(maxOpenStreams);
             for (int streams : steps) {
                 Disposable.Composite held = Disposables.composite();
                 try {
                     Sample opened = new Sample();
                     opened.add(Flux.range(0, streams).flatMap(i -> attempt(() -> client
-                            .firstToken(runtime.botUrl("hold"), QUERY, held).timeout(Duration.ofMinutes(2))), 1_000));
+                            .firstToken(runtime.botUrl(bot), QUERY, held).timeout(Duration.ofMinutes(2))), 1_000));
                     printOpenStreamsRow(runtime, streams, opened);
                 } finally {
                     held.dispose();
@@ -235,19 +282,19 @@ class RuntimeBenchmark {
     private static void printOpenStreamsRow(RuntimeProcess runtime, int streams, Sample opened) throws Exception {
         double heap = runtime.heapAfterGcMiB();
         String firstToken = streams == 0 ? "" : String.format("%.1f / %.1f", opened.p(50), opened.p(99));
-        System.out.printf("| %,d | %d | %s | %.0f | %.0f | %d |%n", streams, opened.errors, firstToken,
-                runtime.rssMiB(), heap, runtime.threads());
+        System.out.printf("| %,d | %d | %s | %.0f | %.0f | %d | %,d |%n", streams, opened.errors, firstToken,
+                runtime.rssMiB(), heap, runtime.threads(), runtime.openFiles());
     }
 
     /** Idle memory with more and more bots configured. */
     private void configuredBots() throws Exception {
-        System.out.printf("%n### Idle runtime by number of configured bots (%s)%n%n", HEAP);
+        System.out.printf("%n### Idle runtime by number of configured bots (%s)%n%n", options());
         System.out.println("| configured bots | start-up to readiness (ms) | RSS (MiB) | heap after GC (MiB) |");
         System.out.println("| --- | --- | --- | --- |");
         for (int bots : List.of(0, 1_000, 10_000)) {
-            try (RuntimeProcess runtime = RuntimeProcess.startJar(fleet(bots), HEAP)) {
+            try (RuntimeProcess runtime = startRuntime(fleet(bots))) {
                 Thread.sleep(2_000);
-                System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + BENCH_BOTS.size(), runtime.startupMillis(), runtime.rssMiB(),
+                System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + 2 * BENCH_BOTS.size(), runtime.startupMillis(), runtime.rssMiB(),
                         runtime.heapAfterGcMiB());
             }
         }
@@ -277,13 +324,23 @@ class RuntimeBenchmark {
                 manifests, List.of(cds), jar);
         printStartupRow("extracted + AppCDS + `-XX:TieredStopAtLevel=1`", manifests,
                 List.of(cds, "-XX:TieredStopAtLevel=1"), jar);
+        ShippedRuntime shipped = ShippedRuntime.read();
+        printStartupRow("extracted, as the operator's Deployment starts it (`" + shipped.describe() + "`)", manifests,
+                shipped.jvmOptions(), jar, shipped.arguments(), shipped.environment());
     }
 
     private static void printStartupRow(String layout, Path manifests, List<String> options, Path jar)
             throws Exception {
+        printStartupRow(layout, manifests, options, jar, List.of(), Map.of());
+    }
+
+    private static void printStartupRow(String layout, Path manifests, List<String> options, Path jar,
+                                        List<String> arguments, Map<String, String> environment) throws Exception {
+        List<String> launch = new ArrayList<>(List.of("-jar", jar.toString()));
+        launch.addAll(arguments);
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            try (RuntimeProcess runtime = RuntimeProcess.start(manifests, options, List.of("-jar", jar.toString()))) {
+            try (RuntimeProcess runtime = RuntimeProcess.start(manifests, options, launch, environment)) {
                 times.add((double) runtime.startupMillis());
             }
         }
@@ -335,30 +392,40 @@ class RuntimeBenchmark {
                   baseUrl: %s
                   defaultModel: %s
                   timeout: 15m
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: bench-h2}
+                spec:
+                  baseUrl: %1$s
+                  defaultModel: %2$s
+                  timeout: 15m
+                  httpVersion: http2
                 """.formatted(upstream.baseUrl(), BURST));
-        BENCH_BOTS.forEach((name, model) -> yaml.append(bot(name, model)));
+        BENCH_BOTS.forEach((name, model) -> yaml.append(bot(name, "bench", model)));
+        BENCH_BOTS.forEach((name, model) -> yaml.append(bot(name + "-h2", "bench-h2", model)));
         for (int i = 0; i < fillers; i++) {
-            yaml.append(bot("bot-%05d".formatted(i), BURST));
+            yaml.append(bot("bot-%05d".formatted(i), "bench", BURST));
         }
         Path file = Files.createTempFile("bench-fleet", ".yaml");
         Files.writeString(file, yaml);
         return file;
     }
 
-    private static String bot(String name, String model) {
+    private static String bot(String name, String provider, String model) {
         return """
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot
                 metadata: {name: %s}
                 spec:
-                  providerRef: {name: bench}
+                  providerRef: {name: %s}
                   model: %s
                   description: A benchmark bot that answers from the bench provider.
                   systemPrompt: You are a concise assistant for the platform team. Answer in plain English, cite the runbook when you can, and never invent commands.
                   temperature: 0.7
                   maxTokens: 512
-                """.formatted(name, model);
+                """.formatted(name, provider, model);
     }
 
     /** Latencies in ms and the number of streams that failed. */
