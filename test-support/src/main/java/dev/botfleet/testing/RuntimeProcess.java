@@ -19,6 +19,8 @@ public final class RuntimeProcess implements AutoCloseable {
 
     /** The jar, seen from the bot-runtime module's directory. */
     public static final Path JAR = Path.of("target/bot-runtime.jar");
+    /** USER_HZ, the unit of /proc/PID/stat's times: 100 on every Linux architecture the runtime ships for. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
     private static final HttpClient PROBE = HttpClient.newHttpClient();
 
     private final Process process;
@@ -143,6 +145,22 @@ public final class RuntimeProcess implements AutoCloseable {
     }
 
     /** CPU time the runtime has used so far, user and system, in ms. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** CPU time spent in the kernel on behalf of process {@code pid} so far, in ms (0 once it is gone). */
+    public static double kernelCpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces; stime is field 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[12]) * 1000.0 / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+
     public double cpuMillis() {
         return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e6;
     }

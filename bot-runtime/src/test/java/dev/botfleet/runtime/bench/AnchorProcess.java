@@ -90,6 +90,11 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
                 .sum();
     }
 
+    @Override
+    public double kernelCpuMillis() {
+        return tree().mapToDouble(handle -> RuntimeProcess.kernelCpuMillis(handle.pid())).sum();
+    }
+
     /** Resident set size of the uvicorn process and its workers, in MiB. */
     double rssMiB() {
         return tree().mapToDouble(handle -> {

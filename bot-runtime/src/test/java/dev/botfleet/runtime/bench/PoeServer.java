@@ -10,4 +10,7 @@ interface PoeServer {
 
     /** CPU time the server's processes have used so far, in ms. */
     double cpuMillis();
+
+    /** The part of {@link #cpuMillis()} spent in the kernel (system calls, network stack), in ms. */
+    double kernelCpuMillis();
 }

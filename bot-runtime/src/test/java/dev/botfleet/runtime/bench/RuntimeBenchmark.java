@@ -152,6 +152,11 @@ class RuntimeBenchmark {
             public double cpuMillis() {
                 return runtime.cpuMillis();
             }
+
+            @Override
+            public double kernelCpuMillis() {
+                return RuntimeProcess.kernelCpuMillis(runtime.pid());
+            }
         };
     }
 
@@ -204,17 +209,20 @@ class RuntimeBenchmark {
         System.out.printf("%n### Time to first token with N streams open all the time (each 20 chunks, 50 ms apart; "
                 + "a new stream starts when one ends; %d s)%n%n", length.toSeconds());
         System.out.println("| open streams | direct p50 / p99 (ms) | via " + server.label() + " p50 / p99 (ms) | "
-                + "added p50 / p99 (ms) | errors | server CPU per stream (ms) |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
+                + "added p50 / p99 (ms) | errors | server CPU per stream (ms) | of it in the kernel |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (int streams : List.of(100, 1_000)) {
             Sample direct = new Sample();
             direct.addFirstTokens(closedLoop(streams, length, () -> direct(STEADY)));
             double cpuBefore = server.cpuMillis();
+            double kernelBefore = server.kernelCpuMillis();
             Sample relayed = new Sample();
             relayed.addFirstTokens(closedLoop(streams, length, () -> relayed(server, "steady")));
-            double cpuPerStream = (server.cpuMillis() - cpuBefore) / relayed.values.size();
+            double cpu = server.cpuMillis() - cpuBefore;
+            double kernel = server.kernelCpuMillis() - kernelBefore;
             printLatencyRow(String.format("%,d (%,.0f streams/s)", streams, relayed.values.size()
-                    / (double) length.toSeconds()), direct, relayed, String.format(" %.2f |", cpuPerStream));
+                    / (double) length.toSeconds()), direct, relayed,
+                    String.format(" %.2f | %.0f %% |", cpu / relayed.values.size(), 100 * kernel / cpu));
         }
     }
 
