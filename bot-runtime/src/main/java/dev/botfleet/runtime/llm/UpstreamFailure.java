@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.botfleet.api.ProviderTarget;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -115,6 +117,11 @@ public final class UpstreamFailure extends RuntimeException {
                 || error instanceof UnsupportedMediaTypeException) {
             return new UpstreamFailure(Kind.PROTOCOL, target + ": the provider sent a malformed stream", true);
         }
+        if (brokeHttp2(error)) {
+            return new UpstreamFailure(Kind.PROTOCOL, target + ": HTTP/2 with the provider failed ("
+                    + rootMessage(error) + "); a provider that does not speak HTTP/2 needs httpVersion auto or http1",
+                    false);
+        }
         if (error instanceof WebClientRequestException || hasCause(error, IOException.class)) {
             return new UpstreamFailure(Kind.CONNECTION, target + ": cannot reach the provider ("
                     + rootMessage(error) + ")", true);
@@ -179,12 +186,22 @@ public final class UpstreamFailure extends RuntimeException {
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        return cause(error, type).isPresent();
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable error, Class<T> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (type.isInstance(cause)) {
-                return true;
+                return Optional.of(type.cast(cause));
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** A connection (not a single stream) that broke HTTP/2's rules: the server does not speak HTTP/2. */
+    private static boolean brokeHttp2(Throwable error) {
+        return cause(error, Http2Exception.class).filter(http2 -> http2.error() == Http2Error.PROTOCOL_ERROR
+                && !(http2 instanceof Http2Exception.StreamException)).isPresent();
     }
 
     private static String rootMessage(Throwable error) {
