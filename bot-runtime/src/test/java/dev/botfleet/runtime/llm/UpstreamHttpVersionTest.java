@@ -121,21 +121,13 @@ class UpstreamHttpVersionTest {
 
     @Test
     void answersStartedTogetherShareOneHttp2Connection() {
-        List<String> seen = Flux.range(0, 50)
-                .flatMap(i -> stream("http", sharedByAll, HttpVersion.HTTP2), 50)
-                .collectList()
-                .block(Duration.ofSeconds(20));
-        assertThat(seen).hasSize(50).containsOnly("HTTP/2.0");
+        assertThat(versionsSeenAtOnce(sharedByAll, 50)).hasSize(50).containsOnly("HTTP/2.0");
         assertThat(connections(sharedByAll)).isEqualTo(1);
     }
 
     @Test
     void answersBeyondAConnectionsStreamLimitOpenMoreConnections() {
-        List<String> seen = Flux.range(0, 25)
-                .flatMap(i -> stream("http", tenStreamsPerConnection, HttpVersion.HTTP2), 25)
-                .collectList()
-                .block(Duration.ofSeconds(20));
-        assertThat(seen).hasSize(25).containsOnly("HTTP/2.0");
+        assertThat(versionsSeenAtOnce(tenStreamsPerConnection, 25)).hasSize(25).containsOnly("HTTP/2.0");
         // How many depends on how many answers wait while the next connection is being set up.
         assertThat(connections(tenStreamsPerConnection)).isBetween(3, 16);
     }
@@ -193,6 +185,14 @@ class UpstreamHttpVersionTest {
     /** How many connections the provider's answers arrived on. */
     private static int connections(DisposableServer server) {
         return CONNECTIONS.get(server.port()).size();
+    }
+
+    /** {@code answers} answers started at once over cleartext HTTP/2, each the HTTP version its provider saw. */
+    private static List<String> versionsSeenAtOnce(DisposableServer server, int answers) {
+        return Flux.range(0, answers)
+                .flatMap(i -> stream("http", server, HttpVersion.HTTP2), answers)
+                .collectList()
+                .block(Duration.ofSeconds(20));
     }
 
     private static String versionSeen(String scheme, DisposableServer server, HttpVersion version) {
