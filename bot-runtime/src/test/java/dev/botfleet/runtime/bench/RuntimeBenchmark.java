@@ -83,6 +83,9 @@ class RuntimeBenchmark {
                     }
                 }
             }
+            if (section("anchor-streams")) {
+                anchorOpenStreams();
+            }
             if (section("streams")) {
                 openStreams("hold", "HTTP/1.1 to the upstream", MAX_OPEN_STREAMS);
             }
@@ -161,9 +164,9 @@ class RuntimeBenchmark {
     }
 
     /**
-     * {@code -Dbench.sections=burst,steady,throughput,streams,streams-h2,bots,startup,anchor,h2} runs some sections
-     * only; anchor runs the burst, steady and throughput sections asked for against the fastapi_poe anchor, h2 runs
-     * them once more through the runtime with HTTP/2 to the upstream.
+     * {@code -Dbench.sections=burst,steady,throughput,streams,streams-h2,bots,startup,anchor,anchor-streams,h2} runs
+     * some sections only; anchor runs the burst, steady and throughput sections asked for against the fastapi_poe
+     * anchor, h2 runs them once more through the runtime with HTTP/2 to the upstream.
      */
     private static boolean section(String name) {
         String sections = System.getProperty("bench.sections", "");
@@ -283,6 +286,29 @@ class RuntimeBenchmark {
                     held.dispose();
                 }
                 Thread.sleep(3_000);
+            }
+        }
+    }
+
+    /** The anchor holds 1,000 streams, as the runtime does in {@link #openStreams}; its RSS beside the runtime's. */
+    private void anchorOpenStreams() throws Exception {
+        System.out.printf("%n### Open streams held by the fastapi_poe anchor%n%n");
+        System.out.println("| uvicorn workers | open streams | errors | first token p50 / p99 (ms) | RSS idle / with the "
+                + "streams open (MiB) |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        for (int workers : List.of(1, 2)) {
+            try (AnchorProcess anchor = new AnchorProcess(upstream.baseUrl(), BENCH_BOTS, workers)) {
+                double idle = anchor.rssMiB();
+                Disposable.Composite held = Disposables.composite();
+                try {
+                    Sample opened = new Sample();
+                    opened.add(Flux.range(0, 1_000).flatMap(i -> attempt(() -> client
+                            .firstToken(anchor.botUrl("hold"), QUERY, held).timeout(Duration.ofMinutes(2))), 1_000));
+                    System.out.printf("| %d | 1,000 | %d | %.1f / %.1f | %.0f / %.0f |%n", workers, opened.errors,
+                            opened.p(50), opened.p(99), idle, anchor.rssMiB());
+                } finally {
+                    held.dispose();
+                }
             }
         }
     }
