@@ -28,6 +28,7 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
     private final Process process;
     private final int port;
     private final int workers;
+    private final long startupMillis;
 
     AnchorProcess(String upstreamBaseUrl, Map<String, String> bots, int workers) throws Exception {
         this.workers = workers;
@@ -43,6 +44,7 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
         builder.environment().put("ANCHOR_UPSTREAM", upstreamBaseUrl);
         builder.environment().put("ANCHOR_BOTS", bots.entrySet().stream()
                 .map(bot -> bot.getKey() + "=" + bot.getValue()).collect(Collectors.joining(",")));
+        long start = System.nanoTime();
         process = builder.start();
         String probe = botUrl(bots.keySet().iterator().next());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -51,8 +53,14 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
                 throw new IllegalStateException("the anchor did not start (exit " + (process.isAlive() ? "-"
                         : process.exitValue()) + ")");
             }
-            Thread.sleep(100);
+            Thread.sleep(10);
         }
+        startupMillis = (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** From starting the Python process to its first bot answering a GET. */
+    long startupMillis() {
+        return startupMillis;
     }
 
     private static String run(String... command) throws Exception {

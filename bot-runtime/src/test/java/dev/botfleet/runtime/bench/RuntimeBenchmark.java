@@ -361,6 +361,16 @@ class RuntimeBenchmark {
         ShippedRuntime shipped = ShippedRuntime.read();
         printStartupRow("extracted, as the operator's Deployment starts it (`" + shipped.describe() + "`)", manifests,
                 shipped.jvmOptions(), jar, shipped.arguments(), shipped.environment());
+        for (int workers : List.of(1, 2)) {
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                try (AnchorProcess anchor = new AnchorProcess(upstream.baseUrl(), BENCH_BOTS, workers)) {
+                    times.add((double) anchor.startupMillis());
+                }
+            }
+            System.out.printf("| the fastapi_poe anchor, %d uvicorn worker(s), to answering HTTP | %.0f |%n", workers,
+                    median(times));
+        }
     }
 
     private static void printStartupRow(String layout, Path manifests, List<String> options, Path jar)
