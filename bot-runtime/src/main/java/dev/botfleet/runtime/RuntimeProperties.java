@@ -32,7 +32,7 @@ import java.time.Duration;
  *                       refused at once, and answers still open at the end get an error that allows a retry
  * @param validateManifests whether LLMBot and LLMProvider documents are checked against the CRDs' schema and CEL
  *                       rules, with the API server's messages; the operator turns it off, as the API server has
- *                       admitted every document it renders (the checks load about 1,500 classes)
+ *                       admitted every document it renders (the checks load about 1,200 classes)
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
