@@ -266,8 +266,8 @@ class RuntimeBenchmark {
     private void openStreams(String bot, String transport, int maxOpenStreams) throws Exception {
         System.out.printf("%n### Open streams held by the runtime (%s, %s; each stream has had its first token and is "
                 + "waiting for the next)%n%n", transport, options());
-        System.out.println("| open streams | errors | first token p50 / p99 (ms) | runtime RSS (MiB) | heap after GC (MiB) "
-                + "| threads | open files |");
+        System.out.println("| open streams | errors | first token p50 / p99 (ms) | runtime RSS (MiB) "
+                + "| heap after GC (MiB) | threads | open files |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         try (RuntimeProcess runtime = startRuntime(fleet(0))) {
             warmUp(runtime);
@@ -293,8 +293,8 @@ class RuntimeBenchmark {
     /** The anchor holds 1,000 streams, as the runtime does in {@link #openStreams}; its RSS beside the runtime's. */
     private void anchorOpenStreams() throws Exception {
         System.out.printf("%n### Open streams held by the fastapi_poe anchor%n%n");
-        System.out.println("| uvicorn workers | open streams | errors | first token p50 / p99 (ms) | RSS idle / with the "
-                + "streams open (MiB) |");
+        System.out.println("| uvicorn workers | open streams | errors | first token p50 / p99 (ms) "
+                + "| RSS idle / with the streams open (MiB) |");
         System.out.println("| --- | --- | --- | --- | --- |");
         for (int workers : List.of(1, 2)) {
             try (AnchorProcess anchor = new AnchorProcess(upstream.baseUrl(), BENCH_BOTS, workers)) {
@@ -328,7 +328,8 @@ class RuntimeBenchmark {
         for (int bots : List.of(0, 1_000, 10_000)) {
             try (RuntimeProcess runtime = startRuntime(fleet(bots))) {
                 Thread.sleep(2_000);
-                System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + 2 * BENCH_BOTS.size(), runtime.startupMillis(), runtime.rssMiB(),
+                System.out.printf("| %,d | %d | %.0f | %.0f |%n", bots + 2 * BENCH_BOTS.size(),
+                        runtime.startupMillis(), runtime.rssMiB(),
                         runtime.heapAfterGcMiB());
             }
         }

@@ -46,7 +46,8 @@ class ManifestWatcherTest {
     private final LiveFleet live = new LiveFleet();
 
     private ManifestWatcher watcher(Path file) {
-        return new ManifestWatcher(file, () -> new ManifestLoader(ManifestValidator.forBotfleetCrds()::validate), live, registry);
+        return new ManifestWatcher(file, () -> new ManifestLoader(ManifestValidator.forBotfleetCrds()::validate), live,
+                registry);
     }
 
     @Test

@@ -54,6 +54,7 @@ class UpstreamHttpVersionTest {
     private static DisposableServer sharedByAll;
     private static DisposableServer endless;
     private static final CountDownLatch endlessStreamsEnded = new CountDownLatch(1);
+    private static DisposableServer silent;
     private static final Map<Integer, Set<Channel>> CONNECTIONS = new ConcurrentHashMap<>();
     private static UpstreamHttp http;
 
@@ -68,7 +69,8 @@ class UpstreamHttpVersionTest {
         cleartextH2c = server(HttpServer.create().protocol(HttpProtocol.HTTP11, HttpProtocol.H2C));
         tenStreamsPerConnection = server(HttpServer.create().protocol(HttpProtocol.H2C)
                 .http2Settings(settings -> settings.maxConcurrentStreams(10)), Duration.ofMillis(500));
-        endless = endlessServer();
+        endless = endlessServer(endlessStreamsEnded);
+        silent = endlessServer(new CountDownLatch(1));
         sharedByAll = server(HttpServer.create().protocol(HttpProtocol.H2C));
         cleartextHttp1 = server(HttpServer.create().protocol(HttpProtocol.HTTP11));
         tlsH2 = server(HttpServer.create().protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
@@ -82,7 +84,8 @@ class UpstreamHttpVersionTest {
     @AfterAll
     static void stop() {
         http.close();
-        List.of(cleartextH2c, cleartextHttp1, tlsH2, tlsHttp1, tenStreamsPerConnection, endless, sharedByAll).forEach(DisposableServer::disposeNow);
+        List.of(cleartextH2c, cleartextHttp1, tlsH2, tlsHttp1, tenStreamsPerConnection, endless, silent, sharedByAll)
+                .forEach(DisposableServer::disposeNow);
     }
 
     @Test
@@ -142,13 +145,25 @@ class UpstreamHttpVersionTest {
                 assertThat(connection.isActive()).as("the connection stays open").isTrue());
     }
 
-    private static DisposableServer endlessServer() {
+    @Test
+    void aSilentHttp2StreamFailsAtTheProvidersTimeout() {
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> stream("http", silent, HttpVersion.HTTP2, "1s").collectList()
+                .block(Duration.ofSeconds(10)));
+
+        assertThat(UpstreamFailure.of(thrown, new ProviderTarget("fake", "m")).reason()).isEqualTo("timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+    }
+
+    /** A provider that sends one chunk and then nothing; {@code ended} counts the streams it sees end. */
+    private static DisposableServer endlessServer(CountDownLatch ended) {
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
         DisposableServer bound = HttpServer.create().protocol(HttpProtocol.H2C).host("127.0.0.1").port(0)
                 .route(routes -> routes.post("/v1/chat/completions", (request, response) -> {
                     request.withConnection(connection -> {
                         connections.add(connection.channel().parent());
-                        connection.onDispose(endlessStreamsEnded::countDown);
+                        connection.onDispose(ended::countDown);
                     });
                     return request.receive().then().thenMany(response.header("Content-Type", "text/event-stream")
                             .sendString(Flux.just(chunk("HTTP/2.0")).concatWith(Flux.never())));
@@ -200,11 +215,15 @@ class UpstreamHttpVersionTest {
     }
 
     private static Flux<String> stream(String scheme, DisposableServer server, HttpVersion version) {
+        return stream(scheme, server, version, "5s");
+    }
+
+    private static Flux<String> stream(String scheme, DisposableServer server, HttpVersion version, String timeout) {
         LLMProviderSpec provider = new LLMProviderSpec();
         provider.setBaseUrl(scheme + "://127.0.0.1:" + server.port() + "/v1");
         provider.setDefaultModel("m");
         provider.setHttpVersion(version);
-        provider.setTimeout("5s");
+        provider.setTimeout(timeout);
         return new UpstreamStreamer(http)
                 .stream("fake", provider, new UpstreamStreamer.Call("m", List.of(ChatMessage.user("hi")), null, null,
                         List.of(), Optional.empty()))
