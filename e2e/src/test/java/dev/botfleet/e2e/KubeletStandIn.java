@@ -46,14 +46,14 @@ final class KubeletStandIn {
     }
 
     /**
-     * The runtime container's arguments but {@code --manifests} and the ports (the test picks free ones, and probes
-     * health on the Poe port), its mount paths moved under the local directory.
+     * The runtime container's arguments but {@code --manifests} and the Poe port (the test picks a free one), the
+     * management port moved to {@code managementPort}, its mount paths moved under the local directory.
      */
-    List<String> arguments() {
+    List<String> arguments(int managementPort) {
         return container().getArgs().stream()
-                .filter(argument -> !argument.startsWith("--server.port=") && !argument.startsWith("--manifests=")
-                        && !argument.startsWith("--management.server.port="))
-                .map(argument -> argument.replace("=/", "=" + root + "/"))
+                .filter(argument -> !argument.startsWith("--server.port=") && !argument.startsWith("--manifests="))
+                .map(argument -> argument.startsWith("--management.server.port=")
+                        ? "--management.server.port=" + managementPort : argument.replace("=/", "=" + root + "/"))
                 .toList();
     }
 

@@ -114,11 +114,11 @@ class ServeIT {
                 });
         List<String> launch = new ArrayList<>(List.of("-jar",
                 ControlPlane.REPO.resolve("bot-runtime/target/bot-runtime.jar").toString()));
-        launch.addAll(kubelet.arguments());
+        launch.addAll(kubelet.arguments(RuntimeProcess.freePort()));
         try (RuntimeProcess runtime = RuntimeProcess.start(kubelet.manifests(), List.of(kubelet.memoryLimitOption()),
                 launch, kubelet.environment())) {
             assertThat(Files.readString(runtime.log())).as("the JVM options of the operator's Deployment")
-                    .contains("Picked up JAVA_TOOL_OPTIONS: -XX:+UseSerialGC");
+                    .contains("Picked up JAVA_TOOL_OPTIONS: -XX:+UseSerialGC", "Starting AOT-processed");
             String answer = ask(runtime);
             assertThat(answer).contains("event: text", "event: done").doesNotContain("event: error");
             assertThat(upstream.lastRequest().messages()).startsWith("system: prompt 0");
@@ -142,7 +142,7 @@ class ServeIT {
                     .getMetadata().getGeneration();
             assertThat(generation).isGreaterThan(1);
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    runtime.url("/actuator/prometheus"))).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    runtime.managementUrl("/actuator/prometheus"))).build(), HttpResponse.BodyHandlers.ofString()).body())
                     .as("the runtime reports the generation of the bot's spec it serves")
                     .contains("botfleet_bot_generation{application=\"bot-runtime\",bot=\"helper\"} "
                             + (double) generation);

@@ -21,16 +21,19 @@ public final class RuntimeProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target/bot-runtime.jar");
     /** USER_HZ, the unit of /proc/PID/stat's times: 100 on every Linux architecture the runtime ships for. */
     private static final int CLOCK_TICKS_PER_SECOND = 100;
+    private static final String MANAGEMENT_PORT = "--management.server.port=";
     private static final HttpClient PROBE = HttpClient.newHttpClient();
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final long startupMillis;
     private final Path log;
 
-    private RuntimeProcess(Process process, int port, long startupMillis, Path log) {
+    private RuntimeProcess(Process process, int port, int managementPort, long startupMillis, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.startupMillis = startupMillis;
         this.log = log;
     }
@@ -44,10 +47,11 @@ public final class RuntimeProcess implements AutoCloseable {
     /** As above, with {@code environment} added to the process's environment. */
     public static RuntimeProcess start(Path manifests, List<String> jvmOptions, List<String> launch,
                                        Map<String, String> environment) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
+        // Health is on the management port when the launch gives one, as the operator's Deployment does.
+        int healthPort = launch.stream().filter(argument -> argument.startsWith(MANAGEMENT_PORT))
+                .map(argument -> Integer.parseInt(argument.substring(MANAGEMENT_PORT.length()))).findFirst()
+                .orElse(port);
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(jvmOptions);
@@ -63,13 +67,21 @@ public final class RuntimeProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the runtime exited with " + process.exitValue() + "; log: " + log);
             }
-            if (ready(port)) {
-                runtime = new RuntimeProcess(process, port, (System.nanoTime() - start) / 1_000_000, log);
+            if (ready(healthPort)) {
+                runtime = new RuntimeProcess(process, port, healthPort, (System.nanoTime() - start) / 1_000_000,
+                        log);
             } else {
                 Thread.sleep(10);
             }
         }
         return runtime;
+    }
+
+    /** A port nothing listens on at the moment. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static boolean ready(int port) throws InterruptedException {
@@ -103,6 +115,11 @@ public final class RuntimeProcess implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Health and metrics: on the management port when the launch gave one, else on the Poe port. */
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
     }
 
     /** Sends the runtime SIGTERM, as the kubelet does when it stops a pod. */

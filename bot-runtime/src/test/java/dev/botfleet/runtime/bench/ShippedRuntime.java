@@ -3,6 +3,8 @@ package dev.botfleet.runtime.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.botfleet.testing.RuntimeProcess;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +14,9 @@ import java.util.Map;
 
 /**
  * How the operator's Deployment starts the runtime, read from its template ({@code runtime-deployment.yaml}): the
- * JVM options of {@code JAVA_TOOL_OPTIONS}, the other environment variables, the {@code --botfleet.*} arguments, and
- * the default memory limit of 512 MiB as {@code -XX:MaxRAM}, which is what the JVM reads from the container.
+ * JVM options of {@code JAVA_TOOL_OPTIONS}, the other environment variables, the {@code --botfleet.*} arguments, a
+ * management port of its own, and the default memory limit of 512 MiB as {@code -XX:MaxRAM}, which is what the JVM
+ * reads from the container.
  */
 record ShippedRuntime(List<String> jvmOptions, Map<String, String> environment, List<String> arguments) {
 
@@ -38,6 +41,8 @@ record ShippedRuntime(List<String> jvmOptions, Map<String, String> environment, 
                 arguments.add(argument.asText());
             }
         });
+        // Health and metrics on a port of their own, as in the pod (Spring AOT fixed that at build time).
+        arguments.add("--management.server.port=" + RuntimeProcess.freePort());
         return new ShippedRuntime(jvmOptions, environment, arguments);
     }
 
