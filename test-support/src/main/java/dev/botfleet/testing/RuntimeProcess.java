@@ -153,8 +153,8 @@ public final class RuntimeProcess implements AutoCloseable {
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(process.pid()), "GC.run").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor();
-        String metrics = PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = PROBE.send(HttpRequest.newBuilder(URI.create(managementUrl("/actuator/prometheus"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines()
                 .filter(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
