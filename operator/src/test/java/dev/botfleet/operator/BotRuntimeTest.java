@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.Map;
 
@@ -99,7 +101,17 @@ class BotRuntimeTest extends OperatorTestBase {
                 metadata: {name: %s, namespace: %s}
                 spec: %s
                 """.formatted(group, NAMESPACE, spec), BotRuntime.class);
-        client.resource(runtime).createOr(NonDeletingOperation::update);
+        // The operator writes the BotRuntime's status meanwhile; a replace that loses that race is tried again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resource(runtime).createOr(NonDeletingOperation::update);
+                return;
+            } catch (KubernetesClientException conflict) {
+                if (conflict.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
+                    throw conflict;
+                }
+            }
+        }
     }
 
     private PodDisruptionBudget budget(String group) {
