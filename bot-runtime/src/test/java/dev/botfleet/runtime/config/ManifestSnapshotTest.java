@@ -36,7 +36,9 @@ class ManifestSnapshotTest {
                     Files.deleteIfExists(next);
                     Files.createSymbolicLink(next, Path.of(swaps++ % 2 == 0 ? "..v2" : "..v1"));
                     Files.move(next, mount.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-                    Thread.sleep(1);
+                    // 200 swaps a second, far above a kubelet's; at one a millisecond a loaded machine (PIT's runs)
+                    // could lose all of a read's retries to swaps.
+                    Thread.sleep(5);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
