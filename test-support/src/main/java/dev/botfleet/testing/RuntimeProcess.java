@@ -85,9 +85,13 @@ public final class RuntimeProcess implements AutoCloseable {
     }
 
     private static boolean ready(int port) throws InterruptedException {
+        return answersOk("http://127.0.0.1:" + port + "/actuator/health/readiness");
+    }
+
+    /** Whether a GET of {@code url} answers 200; false while nothing listens there yet. */
+    public static boolean answersOk(String url) throws InterruptedException {
         try {
-            return PROBE.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.discarding())
+            return PROBE.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode() == 200;
         } catch (IOException notListeningYet) {
             return false;
@@ -97,11 +101,14 @@ public final class RuntimeProcess implements AutoCloseable {
     /** Starts the jar with {@code jvmOptions} and those in {@code -Dbench.runtimeJvmOptions}, such as a JFR recording. */
     public static RuntimeProcess startJar(Path manifests, String... jvmOptions) throws Exception {
         List<String> options = new ArrayList<>(List.of(jvmOptions));
-        String extra = System.getProperty("bench.runtimeJvmOptions", "").strip();
-        if (!extra.isEmpty()) {
-            options.addAll(List.of(extra.split("\\s+")));
-        }
+        options.addAll(extraJvmOptions());
         return start(manifests, options, List.of("-jar", JAR.toString()));
+    }
+
+    /** The options of {@code -Dbench.runtimeJvmOptions}, such as a JFR recording; none when it is not set. */
+    public static List<String> extraJvmOptions() {
+        String extra = System.getProperty("bench.runtimeJvmOptions", "").strip();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }
 
     /** The {@code java} launcher of the JVM running the benchmark. */
@@ -161,7 +168,6 @@ public final class RuntimeProcess implements AutoCloseable {
                 .sum() / (1 << 20);
     }
 
-    /** CPU time the runtime has used so far, user and system, in ms. */
     public long pid() {
         return process.pid();
     }
@@ -178,6 +184,7 @@ public final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /** CPU time the runtime has used so far, user and system, in ms. */
     public double cpuMillis() {
         return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e6;
     }

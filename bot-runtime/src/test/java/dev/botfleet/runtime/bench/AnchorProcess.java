@@ -3,11 +3,6 @@ package dev.botfleet.runtime.bench;
 import dev.botfleet.testing.RuntimeProcess;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +18,6 @@ import java.util.stream.Stream;
 final class AnchorProcess implements PoeServer, AutoCloseable {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-    private static final HttpClient PROBE = HttpClient.newHttpClient();
 
     private final Process process;
     private final int port;
@@ -32,9 +26,7 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
 
     AnchorProcess(String upstreamBaseUrl, Map<String, String> bots, int workers) throws Exception {
         this.workers = workers;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = RuntimeProcess.freePort();
         Path python = Path.of(run("bash", REPO.resolve("e2e/python").toString(), "build",
                 REPO.resolve("bench/anchor/requirements.txt").toString()), "bin", "python");
         ProcessBuilder builder = new ProcessBuilder(python.toString(), "anchor_bot.py", String.valueOf(port),
@@ -48,7 +40,7 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
         process = builder.start();
         String probe = botUrl(bots.keySet().iterator().next());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!ready(probe)) {
+        while (!RuntimeProcess.answersOk(probe)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("the anchor did not start (exit " + (process.isAlive() ? "-"
                         : process.exitValue()) + ")");
@@ -70,15 +62,6 @@ final class AnchorProcess implements PoeServer, AutoCloseable {
             throw new IllegalStateException(List.of(command) + " failed");
         }
         return out;
-    }
-
-    private static boolean ready(String url) throws InterruptedException {
-        try {
-            return PROBE.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
-        } catch (IOException notYet) {
-            return false;
-        }
     }
 
     @Override
