@@ -112,10 +112,7 @@ class RuntimeBenchmark {
         }
         ShippedRuntime shipped = ShippedRuntime.read();
         List<String> options = new ArrayList<>(shipped.jvmOptions());
-        String extra = System.getProperty("bench.runtimeJvmOptions", "").strip();
-        if (!extra.isEmpty()) {
-            options.addAll(List.of(extra.split("\\s+")));
-        }
+        options.addAll(RuntimeProcess.extraJvmOptions());
         List<String> launch = new ArrayList<>(List.of("-jar", RuntimeProcess.JAR.toString()));
         launch.addAll(shipped.arguments());
         return RuntimeProcess.start(manifests, options, launch, shipped.environment());
@@ -278,10 +275,7 @@ class RuntimeBenchmark {
             for (int streams : steps) {
                 Disposable.Composite held = Disposables.composite();
                 try {
-                    Sample opened = new Sample();
-                    opened.add(Flux.range(0, streams).flatMap(i -> attempt(() -> client
-                            .firstToken(runtime.botUrl(bot), QUERY, held).timeout(Duration.ofMinutes(2))), 1_000));
-                    printOpenStreamsRow(runtime, streams, opened);
+                    printOpenStreamsRow(runtime, streams, hold(runtime.botUrl(bot), streams, held));
                 } finally {
                     held.dispose();
                 }
@@ -301,9 +295,7 @@ class RuntimeBenchmark {
                 double idle = anchor.rssMiB();
                 Disposable.Composite held = Disposables.composite();
                 try {
-                    Sample opened = new Sample();
-                    opened.add(Flux.range(0, 1_000).flatMap(i -> attempt(() -> client
-                            .firstToken(anchor.botUrl("hold"), QUERY, held).timeout(Duration.ofMinutes(2))), 1_000));
+                    Sample opened = hold(anchor.botUrl("hold"), 1_000, held);
                     System.out.printf("| %d | 1,000 | %d | %.1f / %.1f | %.0f / %.0f |%n", workers, opened.errors,
                             opened.p(50), opened.p(99), idle, anchor.rssMiB());
                 } finally {
@@ -311,6 +303,14 @@ class RuntimeBenchmark {
                 }
             }
         }
+    }
+
+    /** Opens {@code streams} streams of {@code botUrl}, 1,000 at a time, held in {@code held} after their first token. */
+    private Sample hold(String botUrl, int streams, Disposable.Composite held) {
+        Sample opened = new Sample();
+        opened.add(Flux.range(0, streams).flatMap(i -> attempt(() -> client
+                .firstToken(botUrl, QUERY, held).timeout(Duration.ofMinutes(2))), 1_000));
+        return opened;
     }
 
     private static void printOpenStreamsRow(RuntimeProcess runtime, int streams, Sample opened) throws Exception {
