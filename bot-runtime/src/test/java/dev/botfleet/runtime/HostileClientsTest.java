@@ -64,12 +64,12 @@ class HostileClientsTest extends RuntimeTestBase {
         return socket;
     }
 
+    private static final String REFUSED_WHILE_SENDING = "refused while sending";
+
     /**
      * Everything the server sends until it closes the connection (a reset included: it closes without reading
      * what the client sent), waiting at most {@code limit}.
      */
-    private static final String REFUSED_WHILE_SENDING = "refused while sending";
-
     private static String readUntilClosed(Socket socket, Duration limit) throws IOException {
         socket.setSoTimeout((int) limit.toMillis());
         ByteArrayOutputStream received = new ByteArrayOutputStream();
