@@ -51,12 +51,11 @@ class PoeProtocolTest extends RuntimeTestBase {
                 "assistant: Kathmandu is the capital of **Nepal**.");
         JsonNode last = vector.at("/request/body/query").get(vector.at("/request/body/query").size() - 1);
         assertThat(sent.get(sent.size() - 1)).isEqualTo("user: " + last.path("content").asText());
-        for (JsonNode attachment : last.path("attachments")) {
-            if (attachment.hasNonNull("parsed_content")) {
-                assertThat(sent).anySatisfy(m -> assertThat(m).startsWith("user: ")
-                        .contains(attachment.path("parsed_content").asText()));
-            }
-        }
+        // The text file first, then the image, whose analysis Poe sends as "map.png***<description>".
+        assertThat(sent.get(sent.size() - 3)).startsWith("user: ").contains("\"notes.txt\"")
+                .endsWith("Nepal borders China and India.");
+        assertThat(sent.get(sent.size() - 2)).startsWith("user: Description of the attached image \"map.png\"")
+                .endsWith(":\n\nA political map of South Asia with Nepal highlighted.").doesNotContain("***");
         assertThat(UPSTREAM.lastRequest().body().path("stream").asBoolean()).isTrue();
         assertThat(UPSTREAM.lastRequest().body().path("model").asText()).isEqualTo("m-primary");
     }

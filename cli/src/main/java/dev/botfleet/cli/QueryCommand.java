@@ -79,9 +79,9 @@ final class QueryCommand implements Callable<Integer> {
                 .connectTimeout(Duration.ofSeconds(10)).build();
         ObjectNode body = settings
                 ? JSON.createObjectNode().put("version", QueryRequest.PROTOCOL_VERSION).put("type", "settings")
-                : JSON.<ObjectNode>valueToTree(new QueryRequest(QueryRequest.PROTOCOL_VERSION,
+                : JSON.<ObjectNode>valueToTree(QueryRequest.of(
                         List.of(new ProtocolMessage(ProtocolMessage.Role.USER, message)), "u-botfleet-cli",
-                        "c-" + UUID.randomUUID(), "m-" + UUID.randomUUID(), null, null)).put("type", "query");
+                        "c-" + UUID.randomUUID(), "m-" + UUID.randomUUID())).put("type", "query");
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(timeoutSeconds))
                 .header("Content-Type", "application/json")

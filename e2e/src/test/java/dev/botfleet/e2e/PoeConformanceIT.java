@@ -199,4 +199,14 @@ class PoeConformanceIT {
 
         assertThat(client("reports", baseUrl, "open", ANY_KEY).path("reported").asInt()).isEqualTo(3);
     }
+
+    /** The request vector the runtime's unit tests parse is what the pinned fastapi_poe writes today. */
+    @Test
+    void theEveryFieldVectorIsWhatFastapiPoeWrites() throws IOException {
+        Command.Result generated = Command.of(List.of(PythonEnvironment.python().toString(),
+                ControlPlane.REPO.resolve("e2e/poe/vectors.py").toString())).run().orFail();
+        JsonNode committed = JSON.readTree(ControlPlane.REPO.resolve(
+                "bot-runtime/src/test/resources/poe-vectors/15_query_every_field.json").toFile());
+        assertThat(JSON.readTree(generated.out())).as("regenerate it with e2e/poe/vectors.py").isEqualTo(committed);
+    }
 }

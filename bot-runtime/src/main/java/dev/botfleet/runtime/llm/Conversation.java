@@ -8,6 +8,7 @@ import dev.botfleet.handler.poe.QueryRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * A Poe conversation as the chat history sent upstream: the bot's system prompt first, then every turn in order
@@ -20,17 +21,18 @@ import java.util.Locale;
  */
 public record Conversation(List<ChatMessage> prompt, List<List<ChatMessage>> turns) {
 
+    private static final String IMAGE_ANALYSIS_SEPARATOR = "***";
+
     public static Conversation of(LLMBotSpec bot, QueryRequest request) {
         List<ChatMessage> prompt = bot.getSystemPrompt() == null || bot.getSystemPrompt().isBlank()
                 ? List.of() : List.of(ChatMessage.system(bot.getSystemPrompt()));
         List<List<ChatMessage>> turns = new ArrayList<>();
         for (ProtocolMessage message : request.understoodMessages()) {
             List<ChatMessage> turn = new ArrayList<>();
-            for (ProtocolMessage.Attachment attachment : message.attachments()) {
-                if (attachment.parsedContent() != null && !attachment.parsedContent().isBlank()) {
-                    turn.add(ChatMessage.user(describe(attachment)));
-                }
-            }
+            // Text before image descriptions, as Poe's reference library orders them.
+            attachmentsWithText(message).filter(a -> !isImage(a)).forEach(a -> turn.add(ChatMessage.user(text(a))));
+            attachmentsWithText(message).filter(Conversation::isImage)
+                    .forEach(a -> turn.add(ChatMessage.user(imageDescription(a))));
             turn.add(switch (message.role()) {
                 case SYSTEM -> ChatMessage.system(message.content());
                 case BOT -> ChatMessage.assistant(message.content());
@@ -61,10 +63,31 @@ public record Conversation(List<ChatMessage> prompt, List<List<ChatMessage>> tur
                 .toList();
     }
 
-    private static String describe(ProtocolMessage.Attachment attachment) {
+    private static Stream<ProtocolMessage.Attachment> attachmentsWithText(ProtocolMessage message) {
+        return message.attachments().stream()
+                .filter(attachment -> attachment.parsedContent() != null && !attachment.parsedContent().isBlank());
+    }
+
+    private static boolean isImage(ProtocolMessage.Attachment attachment) {
+        return attachment.contentType() != null && attachment.contentType().contains("image");
+    }
+
+    private static String text(ProtocolMessage.Attachment attachment) {
         String name = attachment.name() == null ? "a file" : "\"" + attachment.name() + "\"";
-        String kind = attachment.contentType() != null && attachment.contentType().startsWith("image")
-                ? "Description of the attached image " : "Content of the attached file ";
-        return kind + name + ":\n\n" + attachment.parsedContent();
+        return "Content of the attached file " + name + ":\n\n" + attachment.parsedContent();
+    }
+
+    /**
+     * Poe's analysis of an image comes as {@code <file name>***<description>}: the file name is taken from it (the
+     * attachment's own name when the separator is missing) and only the description is sent.
+     */
+    private static String imageDescription(ProtocolMessage.Attachment attachment) {
+        String analysis = attachment.parsedContent();
+        int separator = analysis.indexOf(IMAGE_ANALYSIS_SEPARATOR);
+        String name = separator >= 0 ? analysis.substring(0, separator) : attachment.name();
+        String description = separator >= 0
+                ? analysis.substring(separator + IMAGE_ANALYSIS_SEPARATOR.length()) : analysis;
+        return "Description of the attached image" + (name == null || name.isBlank() ? "" : " \"" + name + "\"")
+                + ":\n\n" + description;
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The answer to a {@code settings} request: what {@code spec.poe} sets, in Poe's settings format. Keys left unset
- * are left out, so Poe applies its own defaults for them.
+ * are left out, so Poe applies its own defaults for them, except {@code allow_attachments}: Poe's own pages disagree
+ * on its default, so it is always sent.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PoeSettingsResponse(
@@ -29,12 +30,10 @@ public record PoeSettingsResponse(
     /** Selects Poe's current table of defaults for the keys left out. */
     public static final int RESPONSE_VERSION = 2;
 
-    /** The bot's settings; a bot that takes images allows attachments unless poe.allowAttachments says no. */
+    /** The bot's settings; a bot allows attachments unless poe.allowAttachments says no. */
     public static PoeSettingsResponse of(LLMBotSpec bot) {
         PoeSettings settings = bot.getPoe() == null ? new PoeSettings() : bot.getPoe();
-        Boolean allowAttachments = settings.getAllowAttachments() == null && bot.getImages() != null
-                ? Boolean.TRUE : settings.getAllowAttachments();
-        return of(settings, allowAttachments);
+        return of(settings, !Boolean.FALSE.equals(settings.getAllowAttachments()));
     }
 
     private static PoeSettingsResponse of(PoeSettings settings, Boolean allowAttachments) {

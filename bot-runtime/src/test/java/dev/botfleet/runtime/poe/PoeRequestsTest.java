@@ -1,11 +1,17 @@
 package dev.botfleet.runtime.poe;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.handler.poe.PoeRequestException;
+import dev.botfleet.handler.poe.ProtocolMessage;
 import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.Vectors;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Each way a Poe request body can be broken gets a 400 naming what is wrong. */
 class PoeRequestsTest {
 
-    private final PoeRequests requests = new PoeRequests(new ObjectMapper());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final PoeRequests requests = new PoeRequests(JSON);
 
     private static final String QUERY = """
             {"version": "1.2", "type": "query", "user_id": "u", "conversation_id": "c", "message_id": "m",
@@ -70,5 +77,90 @@ class PoeRequestsTest {
                 "field 'query' is required");
         refused(QUERY.replace("\"role\": \"user\"", "\"role\": \"user\", \"attachments\": \"x\""),
                 "field 'query[0].attachments' has the wrong type");
+    }
+
+    /**
+     * Vector 15 is written by fastapi_poe's own types (e2e/poe/vectors.py): every field it parses, this runtime
+     * parses to the same value, and fills in the same defaults when a body leaves them out. The keys are never read.
+     */
+    @Test
+    void everyFieldFastapiPoeParsesIsReadToTheSameValue() {
+        JsonNode vector = Vectors.load("15_query_every_field.json");
+        assertThat(parsedAsJson(vector.get("body"))).isEqualTo(withoutNulls(vector.get("parsed")));
+        assertThat(parsedAsJson(vector.get("minimal"))).isEqualTo(withoutNulls(vector.get("minimal_parsed")));
+    }
+
+    @Test
+    void theNewFieldsAreTyped() {
+        QueryRequest query = ((PoeRequest.Query) requests.read(Vectors.load("15_query_every_field.json")
+                .get("body").toString().getBytes(StandardCharsets.UTF_8))).query();
+        assertThat(query.languageCode()).isEqualTo("fr-CA");
+        assertThat(query.botQueryId()).isEqualTo("q-cost-1");
+        assertThat(query.metadata()).isEqualTo("d-meta");
+        assertThat(query.users()).containsExactly(new QueryRequest.User("u-alice", "Alice"),
+                new QueryRequest.User("u-bob", null));
+        assertThat(query.tools()).singleElement().satisfies(tool -> {
+            assertThat(tool.function().name()).isEqualTo("get_weather");
+            assertThat(tool.function().parameters().path("required").get(0).asText()).isEqualTo("city");
+        });
+        assertThat(query.toolCalls()).singleElement().satisfies(call ->
+                assertThat(call.function().arguments()).isEqualTo("{\"city\": \"Kathmandu\"}"));
+        assertThat(query.toolResults()).singleElement().satisfies(result ->
+                assertThat(result.toolCallId()).isEqualTo("call-1"));
+        assertThat(query.extraParams().path("depth").asInt()).isEqualTo(2);
+        assertThat(query.queryCreationTime()).isEqualTo(1733000003500000L);
+        ProtocolMessage user = query.query().get(1);
+        assertThat(user.sender()).isEqualTo(new ProtocolMessage.Sender("u-alice", "Alice"));
+        assertThat(user.parameters().path("tone").asText()).isEqualTo("formal");
+        assertThat(user.feedback()).containsExactly(new ProtocolMessage.Feedback(
+                ProtocolMessage.FeedbackType.DISLIKE, "too long"));
+        assertThat(user.referencedMessage().metadata()).isEqualTo("{\"run\": 1}");
+        assertThat(user.attachments().get(0).inlineRef()).isEqualTo("ref-1");
+        assertThat(query.query().get(2).messageType()).isEqualTo(ProtocolMessage.MessageType.FUNCTION_CALL);
+        assertThat(query.query().get(3).isUnderstood()).as("tool messages are not sent upstream").isFalse();
+    }
+
+    @Test
+    void valuesPoeMayAddLaterAreToleratedAndMissingOptionalKeysAreNull() {
+        QueryRequest query = ((PoeRequest.Query) read(QUERY.replace("\"content\": \"hi\"", "\"content\": \"hi\", "
+                + "\"feedback\": [{\"type\": \"love\"}], \"message_type\": \"a_new_kind\""))).query();
+        assertThat(query.query().get(0).feedback()).containsExactly(new ProtocolMessage.Feedback(
+                ProtocolMessage.FeedbackType.UNKNOWN, null));
+        assertThat(query.query().get(0).messageType()).isEqualTo(ProtocolMessage.MessageType.UNKNOWN);
+        assertThat(query.tools()).isNull();
+        refused(QUERY.replace("\"message_id\": \"m\",", "\"message_id\": \"m\", \"users\": [{\"name\": \"x\"}],"),
+                "field 'users[0].id' is required");
+    }
+
+    /** What this runtime read from {@code body}, written back in Poe's field names. */
+    private JsonNode parsedAsJson(JsonNode body) {
+        QueryRequest query = ((PoeRequest.Query) requests.read(body.toString().getBytes(StandardCharsets.UTF_8)))
+                .query();
+        try {
+            // Through text, so that numbers compare as parsed JSON does (a long 0 as the int 0).
+            ObjectNode written = (ObjectNode) JSON.readTree(JSON.writeValueAsString(query));
+            return withoutNulls(written.put("type", "query"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The tree without null values (this runtime leaves absent what fastapi_poe writes as null) or keys. */
+    private static JsonNode withoutNulls(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = JSON.createObjectNode();
+            node.fields().forEachRemaining(field -> {
+                if (!field.getValue().isNull() && !List.of("access_key", "api_key").contains(field.getKey())) {
+                    copy.set(field.getKey(), withoutNulls(field.getValue()));
+                }
+            });
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JSON.createArrayNode();
+            node.forEach(element -> copy.add(withoutNulls(element)));
+            return copy;
+        }
+        return node;
     }
 }

@@ -43,25 +43,25 @@ class PoeSettingsResponseTest {
                  "rate_card": "100 points / message", "cost_label": "Message"}"""));
     }
 
+    /** Poe's pages disagree on the default of allow_attachments, so it is the one key always sent. */
     @Test
-    void unsetFieldsAreLeftToPoesDefaults() throws Exception {
+    void unsetFieldsAreLeftToPoesDefaultsButAttachmentsAreAlwaysDecided() throws Exception {
         assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(bot(new PoeSettings()))))
                 .isEqualTo(json.readTree("""
-                        {"response_version": 2, "server_bot_dependencies": {}}"""));
+                        {"response_version": 2, "server_bot_dependencies": {}, "allow_attachments": true}"""));
         assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(bot(null)))).isEqualTo(json.readTree("""
-                {"response_version": 2, "server_bot_dependencies": {}}"""));
+                {"response_version": 2, "server_bot_dependencies": {}, "allow_attachments": true}"""));
     }
 
     @Test
-    void aBotThatTakesImagesAllowsAttachmentsUnlessItsPoeSettingsSayNo() {
+    void aBotAllowsAttachmentsUnlessItsPoeSettingsSayNo() {
         LLMBotSpec vision = bot(null);
         vision.setImages(new ImageInput());
         assertThat(PoeSettingsResponse.of(vision).allowAttachments()).isTrue();
 
         PoeSettings explicit = new PoeSettings();
         explicit.setAllowAttachments(false);
-        vision.setPoe(explicit);
-        assertThat(PoeSettingsResponse.of(vision).allowAttachments()).isFalse();
-        assertThat(PoeSettingsResponse.of(bot(null)).allowAttachments()).isNull();
+        assertThat(PoeSettingsResponse.of(bot(explicit)).allowAttachments()).isFalse();
+        assertThat(PoeSettingsResponse.of(bot(null)).allowAttachments()).isTrue();
     }
 }

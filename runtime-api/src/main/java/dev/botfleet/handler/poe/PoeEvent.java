@@ -38,8 +38,10 @@ public sealed interface PoeEvent {
     }
 
     /**
-     * The answer failed. {@code text} is diagnostic, for the bot owner; {@code errorType} is one of Poe's error
-     * types or null.
+     * The answer failed. {@code text} is what the Poe user reads, so it is written for them: short, in their terms,
+     * in their language where it can be, and never with the owner's diagnostics (those go to the log).
+     * {@code errorType} is one of Poe's error types ({@code user_message_too_long}, {@code user_caused_error},
+     * {@code insufficient_fund}, {@code privacy_authorization_error}) or null.
      */
     record Error(boolean allowRetry, String text, String errorType) implements PoeEvent {
 

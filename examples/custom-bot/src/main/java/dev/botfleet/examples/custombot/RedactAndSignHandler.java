@@ -40,11 +40,9 @@ public final class RedactAndSignHandler implements BotHandlerProvider {
 
     private static QueryRequest redacted(QueryRequest request) {
         List<ProtocolMessage> messages = request.query().stream()
-                .map(m -> new ProtocolMessage(m.role(), EMAIL.matcher(m.content()).replaceAll(REDACTED),
-                        m.contentType(), m.attachments()))
+                .map(m -> m.withContent(EMAIL.matcher(m.content()).replaceAll(REDACTED)))
                 .toList();
-        return new QueryRequest(request.version(), messages, request.userId(), request.conversationId(),
-                request.messageId(), request.temperature(), request.stopSequences());
+        return request.withQuery(messages);
     }
 
     private static Flux<PoeEvent> signature(BotContext context) {
