@@ -6,6 +6,7 @@ import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.BotHandlerProvider;
 import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.poe.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -24,8 +25,10 @@ public final class BotHandlers implements BotHandler {
     private static final Logger log = LoggerFactory.getLogger(BotHandlers.class);
 
     private final Map<String, BotHandler> handlers = new TreeMap<>();
+    private final OwnerLog ownerLog;
 
-    public BotHandlers(BotHandler llm) {
+    public BotHandlers(BotHandler llm, OwnerLog ownerLog) {
+        this.ownerLog = ownerLog;
         handlers.put(LLMBotSpec.LLM_HANDLER, llm);
         handlers.put(LLMBotSpec.ECHO_HANDLER, new EchoBotHandler());
         for (BotHandlerProvider provider : ServiceLoader.load(BotHandlerProvider.class)) {
@@ -41,8 +44,10 @@ public final class BotHandlers implements BotHandler {
         String name = context.bot().getSpec().effectiveHandler();
         BotHandler handler = handlers.get(name);
         if (handler == null) {
-            return Flux.just(PoeEvent.Error.notRetryable("this runtime has no handler '" + name + "' (it has "
-                    + String.join(", ", handlers.keySet()) + "); use a runtime image that packages it"));
+            ownerLog.told(context.botName(), request.messageId(), UserError.BOT_UNAVAILABLE, "this runtime has no "
+                    + "handler '" + name + "' (it has " + String.join(", ", handlers.keySet()) + "); use a runtime "
+                    + "image that packages it");
+            return Flux.just(UserError.BOT_UNAVAILABLE.in(request.languageCode()));
         }
         return handler.answer(context, request);
     }

@@ -62,4 +62,10 @@ public final class BotMetrics {
         Counter.builder("botfleet.tokens").description("Tokens reported by providers")
                 .tags("bot", bot, "provider", provider, "type", "completion").register(registry).increment(completion);
     }
+
+    /** Poe told the bot (report_error) that an answer of it broke the protocol. */
+    public void poeReportedError(String bot) {
+        Counter.builder("botfleet.poe.error.reports").description("report_error requests from Poe")
+                .tags("bot", bot).register(registry).increment();
+    }
 }

@@ -20,6 +20,7 @@ import dev.botfleet.runtime.llm.LlmBotHandler;
 import dev.botfleet.runtime.llm.TokenCounter;
 import dev.botfleet.runtime.llm.UpstreamHttp;
 import dev.botfleet.runtime.llm.UpstreamStreamer;
+import dev.botfleet.runtime.poe.PoeFrames;
 import dev.botfleet.runtime.poe.PoeRequests;
 import dev.botfleet.runtime.poe.PoeStream;
 import dev.botfleet.runtime.secrets.SecretRedactor;
@@ -38,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import java.nio.file.Path;
@@ -121,23 +123,30 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    BotHandler botHandler(LiveFleet live, SecretResolver secrets, UpstreamHttp upstream, MeterRegistry registry,
-                          RuntimeProperties properties, ObjectMapper json) {
-        BotMetrics metrics = new BotMetrics(registry);
+    BotMetrics botMetrics(MeterRegistry registry) {
+        return new BotMetrics(registry);
+    }
+
+    @Bean
+    BotHandler botHandler(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, UpstreamHttp upstream,
+                          BotMetrics metrics, RuntimeProperties properties, ObjectMapper json) {
+        OwnerLog ownerLog = new OwnerLog(redactor);
         LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream), metrics,
                 new InputBudget(new TokenCounter()), new ImageInliner(HttpClient.create()),
-                new Backoff(properties.initialBackoff(), properties.maxBackoff()));
-        return new BotInfoHandler(new LimitedBotHandler(new BotHandlers(llm),
+                new Backoff(properties.initialBackoff(), properties.maxBackoff()), ownerLog);
+        return new BotInfoHandler(new LimitedBotHandler(new BotHandlers(llm, ownerLog),
                 new QueryLimiter(properties.maxTrackedUsers()), metrics), live, json);
     }
 
     @Bean
     PoeEndpoint poeEndpoint(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, BotHandler handler,
-                            ObjectMapper json, RuntimeProperties properties, MeterRegistry registry, Drain drain) {
+                            ObjectMapper json, RuntimeProperties properties, MeterRegistry registry, Drain drain,
+                            BotMetrics metrics) {
         return new PoeEndpoint(live, new AccessKeyCheck(secrets), new PoeRequests(json), handler,
-                new PoeStream(new PoeEventCodec(json), properties.keepAlive(), redactor), json,
-                (int) properties.maxRequestSize().toBytes(),
-                new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry), drain);
+                new PoeStream(redactor),
+                new PoeFrames(new PoeEventCodec(json), properties.poe(), properties.keepAlive(), Schedulers.parallel()),
+                json, (int) properties.maxRequestSize().toBytes(),
+                new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry), drain, metrics);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.botfleet.runtime;
 
+import dev.botfleet.runtime.poe.PoeLimits;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -11,7 +12,8 @@ import java.time.Duration;
  * @param manifests      file or directory of LLMProvider, LLMBot and Secret documents (required)
  * @param secretsDir     directory of mounted Secrets, {@code <dir>/<secret>/<key>}; optional
  * @param reloadInterval how often the manifests are checked for changes
- * @param keepAlive      longest silence in an answer before a keep-alive comment is sent
+ * @param keepAlive      longest silence in an answer before a keep-alive comment is sent (one is also sent at once, so
+ *                       that the response starts before the first event)
  * @param maxRequestSize largest Poe request body accepted
  * @param initialBackoff wait before the first retry of a failed upstream request; doubles with each retry
  * @param maxBackoff     longest wait between retries
@@ -33,6 +35,7 @@ import java.time.Duration;
  * @param validateManifests whether LLMBot and LLMProvider documents are checked against the CRDs' schema and CEL
  *                       rules, with the API server's messages; the operator turns it off, as the API server has
  *                       admitted every document it renders (the checks load about 1,200 classes)
+ * @param poe            Poe's limits on one answer and the pacing of text within them ({@code botfleet.poe.*})
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -53,11 +56,12 @@ public record RuntimeProperties(
         Integer maxConnections,
         Long maxTrackedUsers,
         Duration drainTimeout,
-        Boolean validateManifests) {
+        Boolean validateManifests,
+        PoeLimits poe) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
-        keepAlive = keepAlive == null ? Duration.ofSeconds(10) : keepAlive;
+        keepAlive = keepAlive == null ? Duration.ofSeconds(3) : keepAlive;
         maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(1) : maxRequestSize;
         initialBackoff = initialBackoff == null ? Duration.ofMillis(250) : initialBackoff;
         maxBackoff = maxBackoff == null ? Duration.ofSeconds(4) : maxBackoff;
@@ -72,5 +76,6 @@ public record RuntimeProperties(
         maxTrackedUsers = maxTrackedUsers == null ? 100_000L : maxTrackedUsers;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : drainTimeout;
         validateManifests = validateManifests == null || validateManifests;
+        poe = poe == null ? PoeLimits.POE : poe;
     }
 }

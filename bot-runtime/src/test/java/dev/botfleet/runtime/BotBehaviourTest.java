@@ -1,5 +1,9 @@
 package dev.botfleet.runtime;
 
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.botfleet.runtime.poe.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +15,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How a bot's spec shapes what goes upstream and what Poe gets back. */
+@ExtendWith(OutputCaptureExtension.class)
 class BotBehaviourTest extends RuntimeTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,12 +88,13 @@ class BotBehaviourTest extends RuntimeTestBase {
     }
 
     @Test
-    void aKeyFileThatDisappearsFailsOnlyItsBotsAndRecoversWhenItIsBack() throws Exception {
+    void aKeyFileThatDisappearsFailsOnlyItsBotsAndRecoversWhenItIsBack(CapturedOutput output) throws Exception {
         java.nio.file.Path keyFile = SECRETS.resolve("fake-key/api-key");
         java.nio.file.Files.delete(keyFile);
         try {
             List<SseEvents.Event> events = poe.ask("open", "hi");
-            assertThat(events.get(events.size() - 2).text()).contains("FAKE_KEY_API_KEY");
+            assertTold(events.get(events.size() - 2), UserError.BOT_UNAVAILABLE);
+            assertThat(ownerLog(output, "open")).contains("FAKE_KEY_API_KEY");
             assertThat(SseEvents.names(poe.ask("once", "unaffected"))).doesNotContain("error");
         } finally {
             writeSecret("fake-key", "api-key", UPSTREAM_KEY);

@@ -1,5 +1,6 @@
 package dev.botfleet.runtime;
 
+import dev.botfleet.runtime.poe.UserError;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.testing.FakeOpenAiServer;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,8 @@ class BotLimitsTest extends RuntimeTestBase {
         List<SseEvents.Event> refused = poe.ask("limited", from("rate-user"));
 
         assertThat(SseEvents.names(refused)).containsExactly("error", "done");
-        assertThat(refused.get(0).data().path("allow_retry").asBoolean()).isFalse();
-        assertThat(refused.get(0).text()).contains("at most 3 per minute");
+        assertTold(refused.get(0), UserError.TOO_FAST, 3);
+        assertThat(refused.get(0).text()).contains("at most 3 a minute");
         assertThat(UPSTREAM.requests()).hasSize(3);
         assertThat(limited("requests_per_minute_per_user")).isEqualTo(1);
         assertThat(SseEvents.names(poe.ask("limited", from("another-user")))).doesNotContain("error");
@@ -63,7 +64,8 @@ class BotLimitsTest extends RuntimeTestBase {
             List<SseEvents.Event> refused = poe.ask("limited", from("busy-user"));
 
             assertThat(SseEvents.names(refused)).containsExactly("error", "done");
-            assertThat(refused.get(0).text()).contains("already have 1 answer");
+            assertTold(refused.get(0), UserError.TOO_MANY_AT_ONCE, 1);
+            assertThat(refused.get(0).text()).contains("already have an answer");
             assertThat(UPSTREAM.requests()).hasSize(1);
             assertThat(limited("concurrent_answers_per_user")).isGreaterThanOrEqualTo(1);
         }
@@ -79,7 +81,7 @@ class BotLimitsTest extends RuntimeTestBase {
             List<SseEvents.Event> refused = poe.ask("limited", from("crowd-3"));
 
             assertThat(SseEvents.names(refused)).containsExactly("error", "done");
-            assertThat(refused.get(0).data().path("allow_retry").asBoolean()).isTrue();
+            assertTold(refused.get(0), UserError.BOT_BUSY);
             assertThat(UPSTREAM.requests()).hasSize(2);
             assertThat(limited("concurrent_answers")).isGreaterThanOrEqualTo(1);
         }

@@ -1,5 +1,9 @@
 package dev.botfleet.runtime;
 
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.botfleet.runtime.poe.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -14,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "echo-bot", no provider) and the example handler of examples/custom-bot, found through ServiceLoader, that
  * wraps the LLM handler (bot "careful"), each driven with the Poe vectors.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HandlersTest extends RuntimeTestBase {
 
     @Test
@@ -67,11 +72,12 @@ class HandlersTest extends RuntimeTestBase {
     }
 
     @Test
-    void aHandlerThisRuntimeDoesNotHaveIsAnErrorNamingIt() {
+    void aHandlerThisRuntimeDoesNotHaveIsAnErrorAndTheOwnersLogNamesIt(CapturedOutput output) {
         List<SseEvents.Event> events = poe.ask("mystery", "hi");
         assertThat(SseEvents.names(events)).containsExactly("error", "done");
-        assertThat(events.get(0).text()).contains("no handler 'not-packaged'").contains("echo, llm, redact-and-sign");
-        assertThat(events.get(0).data().path("allow_retry").asBoolean()).isFalse();
+        assertTold(events.get(0), UserError.BOT_UNAVAILABLE);
+        assertThat(ownerLog(output, "mystery")).contains("no handler 'not-packaged'")
+                .contains("echo, llm, redact-and-sign");
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.botfleet.runtime;
 
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.botfleet.runtime.poe.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
@@ -19,6 +23,7 @@ import java.util.concurrent.Executors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** spec.images through the Poe endpoint: the image parts the provider receives, or the error instead. */
+@ExtendWith(OutputCaptureExtension.class)
 class ImageAttachmentsTest extends RuntimeTestBase {
 
     /** The eight bytes every PNG starts with, then padding. */
@@ -113,33 +118,36 @@ class ImageAttachmentsTest extends RuntimeTestBase {
     }
 
     @Test
-    void anImageOverTheSizeLimitIsAnErrorAndNothingIsSent() {
+    void anImageOverTheSizeLimitIsAUserCausedErrorAndNothingIsSent(CapturedOutput output) {
         List<SseEvents.Event> events = poe.ask("vision-inline", withImage(image("/large.png")));
 
         assertThat(SseEvents.names(events)).containsExactly("error", "done");
-        assertThat(events.get(0).text()).contains("larger than this bot takes (2048 bytes)");
+        assertThat(events.get(0).text()).isEqualTo(UserError.IMAGE_TOO_LARGE.in("en", "2 KB").text());
+        assertThat(events.get(0).data().path("error_type").asText()).isEqualTo("user_caused_error");
         assertThat(events.get(0).data().path("allow_retry").asBoolean()).isFalse();
+        assertThat(ownerLog(output, "vision-inline")).contains("larger than this bot takes (2048 bytes)");
         assertThat(UPSTREAM.requests()).isEmpty();
     }
 
     @Test
-    void aMissingImageIsAnErrorNamingTheStatus() {
+    void aMissingImageIsAnErrorAndTheOwnersLogNamesTheStatus(CapturedOutput output) {
         List<SseEvents.Event> events = poe.ask("vision-inline", withImage(image("/gone.png")));
 
         assertThat(SseEvents.names(events)).containsExactly("error", "done");
-        assertThat(events.get(0).text()).contains("HTTP 404");
+        assertTold(events.get(0), UserError.IMAGE_UNAVAILABLE);
+        assertThat(ownerLog(output, "vision-inline")).contains("HTTP 404");
         assertThat(UPSTREAM.requests()).isEmpty();
     }
 
     @Test
-    void aSlowImageServerEndsTheWaitAtTheFetchTimeout() {
+    void aSlowImageServerEndsTheWaitAtTheFetchTimeout(CapturedOutput output) {
         long started = System.nanoTime();
         List<SseEvents.Event> events = poe.ask("vision-inline", withImage(image("/slow.png")));
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
         assertThat(SseEvents.names(events)).containsExactly("error", "done");
-        assertThat(events.get(0).text()).contains("within 1 s");
-        assertThat(events.get(0).data().path("allow_retry").asBoolean()).isTrue();
+        assertTold(events.get(0), UserError.IMAGE_NOT_FETCHED);
+        assertThat(ownerLog(output, "vision-inline")).contains("within 1 s");
         assertThat(UPSTREAM.requests()).isEmpty();
     }
 

@@ -1,5 +1,9 @@
 package dev.botfleet.runtime;
 
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.botfleet.runtime.poe.UserError;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -9,6 +13,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A bot's maxInputTokens, through the Poe endpoint: what the provider receives, or that it receives nothing. */
+@ExtendWith(OutputCaptureExtension.class)
 class InputBudgetEndpointTest extends RuntimeTestBase {
 
     /** A conversation of {@code turns} user/bot messages of about 20 tokens each, then {@code last}. */
@@ -56,12 +61,13 @@ class InputBudgetEndpointTest extends RuntimeTestBase {
     }
 
     @Test
-    void aMessageThatCannotFitIsRefusedWithTheBudgetAndNeverSent() {
+    void aMessageThatCannotFitIsRefusedAsTooLongAndNeverSent(CapturedOutput output) {
         List<SseEvents.Event> events = poe.ask("budgeted", conversation(4, "word ".repeat(300)));
 
         assertThat(SseEvents.names(events)).containsExactly("error", "done");
-        assertThat(events.get(0).data().path("allow_retry").asBoolean()).isFalse();
-        assertThat(events.get(0).text()).contains("at most 100");
+        assertTold(events.get(0), UserError.MESSAGE_TOO_LONG);
+        assertThat(events.get(0).data().path("error_type").asText()).isEqualTo("user_message_too_long");
+        assertThat(ownerLog(output, "budgeted")).contains("INFO", "maxInputTokens 100");
         assertThat(UPSTREAM.requests()).isEmpty();
         assertThat(registry.find("botfleet.queries").tags("bot", "budgeted", "outcome", "too_long").counter())
                 .isNotNull();

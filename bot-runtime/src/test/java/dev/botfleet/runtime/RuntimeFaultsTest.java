@@ -1,13 +1,18 @@
 package dev.botfleet.runtime;
 
 import dev.botfleet.runtime.fake.RawUpstreams;
+import dev.botfleet.runtime.poe.AnswerLimit;
+import dev.botfleet.runtime.poe.UserError;
 import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -21,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The runtime fault table: for each upstream fault, the Poe events the caller sees and the metric that counts it.
- * Bot "once" has no retries and a 500 ms timeout, so each row costs one upstream request.
+ * The runtime fault table: for each upstream fault, the Poe events the caller sees, what the owner's log says and
+ * the metric that counts it. Bot "once" has no retries and a 500 ms timeout, so each row costs one upstream request.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RuntimeFaultsTest extends RuntimeTestBase {
 
     private static RawUpstreams.ResettingServer resetting;
@@ -82,17 +88,17 @@ class RuntimeFaultsTest extends RuntimeTestBase {
         return events.get(events.size() - 2);
     }
 
-    @ParameterizedTest(name = "HTTP {0} -> error allow_retry={1}")
-    @CsvSource({"400,false", "401,false", "403,false", "404,false", "408,true", "409,true", "429,true",
-            "500,true", "502,true", "503,true", "504,true"})
-    void eachUpstreamStatusBecomesAnErrorEventAndIsCounted(int status, boolean allowRetry) {
+    @ParameterizedTest(name = "HTTP {0} -> {1}")
+    @CsvSource({"400,PROVIDER_REFUSED", "401,BOT_UNAVAILABLE", "403,BOT_UNAVAILABLE", "404,BOT_UNAVAILABLE",
+            "408,PROVIDER_UNAVAILABLE", "409,PROVIDER_UNAVAILABLE", "422,PROVIDER_REFUSED", "429,PROVIDER_BUSY",
+            "500,PROVIDER_UNAVAILABLE", "502,PROVIDER_UNAVAILABLE", "503,PROVIDER_UNAVAILABLE",
+            "504,PROVIDER_UNAVAILABLE"})
+    void eachUpstreamStatusBecomesAnErrorEventAndIsCounted(int status, UserError told, CapturedOutput output) {
         double before = upstreamErrors("fake-once", "http_" + status);
         UPSTREAM.enqueue(Reply.status(status));
 
-        SseEvents.Event error = error(ask("once"));
-
-        assertThat(error.data().path("allow_retry").asBoolean()).isEqualTo(allowRetry);
-        assertThat(error.text()).contains("HTTP " + status).doesNotContain(UPSTREAM_KEY);
+        assertTold(error(ask("once")), told);
+        assertThat(ownerLog(output, "once")).contains("HTTP " + status).doesNotContain(UPSTREAM_KEY);
         assertThat(upstreamErrors("fake-once", "http_" + status)).isEqualTo(before + 1);
         assertThat(UPSTREAM.requests()).hasSize(1);
     }
@@ -108,21 +114,22 @@ class RuntimeFaultsTest extends RuntimeTestBase {
     }
 
     @Test
-    void noBytesUntilTheTimeoutIsATimeout() {
+    void noBytesUntilTheTimeoutIsATimeout(CapturedOutput output) {
         double before = upstreamErrors("fake-once", "timeout");
         UPSTREAM.enqueue(Reply.silentFor(Duration.ofSeconds(3), "late"));
         long start = System.nanoTime();
         SseEvents.Event error = error(ask("once"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
-        assertThat(error.text()).contains("timeout");
-        assertThat(error.data().path("allow_retry").asBoolean()).isTrue();
+        assertTold(error, UserError.PROVIDER_UNAVAILABLE);
+        assertThat(ownerLog(output, "once")).contains("timeout");
         assertThat(upstreamErrors("fake-once", "timeout")).isEqualTo(before + 1);
     }
 
     @Test
-    void headersThenSilenceIsATimeout() {
+    void headersThenSilenceIsATimeout(CapturedOutput output) {
         UPSTREAM.enqueue(Reply.headersThenSilence(Duration.ofSeconds(3)));
-        assertThat(error(ask("once")).text()).contains("timeout");
+        assertTold(error(ask("once")), UserError.PROVIDER_UNAVAILABLE);
+        assertThat(ownerLog(output, "once")).contains("timeout");
     }
 
     @Test
@@ -137,15 +144,15 @@ class RuntimeFaultsTest extends RuntimeTestBase {
     void connectionResetMidStreamEndsTheAnswerWithAnError() {
         List<SseEvents.Event> events = ask("reset-bot");
         assertThat(SseEvents.answer(events)).isEqualTo("before reset");
-        assertThat(error(events).text()).contains("cut short");
+        assertTold(error(events), UserError.ANSWER_CUT_SHORT);
     }
 
     @Test
-    void anUntrustedCertificateIsAFinalTlsFailure() {
+    void anUntrustedCertificateIsAFinalTlsFailure(CapturedOutput output) {
         double before = upstreamErrors("untrusted", "tls");
-        SseEvents.Event error = error(ask("tls-bot"));
-        assertThat(error.text()).contains("TLS handshake with the provider failed").contains("certification path");
-        assertThat(error.data().path("allow_retry").asBoolean()).isFalse();
+        assertTold(error(ask("tls-bot")), UserError.BOT_UNAVAILABLE);
+        assertThat(ownerLog(output, "tls-bot")).contains("TLS handshake with the provider failed")
+                .contains("certification path");
         assertThat(upstreamErrors("untrusted", "tls")).isEqualTo(before + 1);
     }
 
@@ -158,12 +165,16 @@ class RuntimeFaultsTest extends RuntimeTestBase {
     }
 
     @Test
-    void aTenMebibyteChunkIsRelayedWhole() {
+    void aTenMebibyteChunkIsCutAtPoesCharacterLimitWithANotice() {
+        double before = answered("open", AnswerOutcome.LENGTH_LIMIT);
         String big = "x".repeat(10 * 1024 * 1024);
         UPSTREAM.enqueue(Reply.chunks(big));
         List<SseEvents.Event> events = poe.ask("open", "big");
-        assertThat(SseEvents.names(events)).doesNotContain("error");
-        assertThat(SseEvents.answer(events)).hasSize(big.length());
+        assertThat(SseEvents.names(events)).doesNotContain("error").endsWith("done");
+        String answer = SseEvents.answer(events);
+        assertThat(answer.length()).isLessThanOrEqualTo(100_000).isGreaterThan(99_000);
+        assertThat(answer).startsWith("xxx").endsWith("\n\n" + AnswerLimit.LENGTH.notice("en"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> answered("open", AnswerOutcome.LENGTH_LIMIT) == before + 1);
     }
 
     @Test

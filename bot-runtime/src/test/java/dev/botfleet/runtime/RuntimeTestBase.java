@@ -1,5 +1,8 @@
 package dev.botfleet.runtime;
 
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.poe.UserError;
 import dev.botfleet.testing.FakeOpenAiServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -15,6 +19,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real runtime on a random port, serving a fleet of test bots whose providers point at a fake
@@ -224,6 +230,24 @@ public abstract class RuntimeTestBase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The owner's log line of the last failed answer of {@code bot}: what the Poe user was not told. */
+    protected static String ownerLog(CapturedOutput output, String bot) {
+        return output.getAll().lines()
+                .filter(line -> line.contains("bot '" + bot + "' message") && line.contains("the user was told"))
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError("no owner log line for bot " + bot + " in:\n" + output));
+    }
+
+    /** Asserts that {@code event} is the error {@code expected} tells an English-speaking user. */
+    protected static void assertTold(SseEvents.Event event, UserError expected, Object... arguments) {
+        PoeEvent.Error told = expected.in(QueryRequest.DEFAULT_LANGUAGE, arguments);
+        assertThat(event.name()).isEqualTo("error");
+        assertThat(event.text()).isEqualTo(told.text());
+        assertThat(event.data().path("allow_retry").asBoolean()).as("allow_retry").isEqualTo(told.allowRetry());
+        assertThat(event.data().path("error_type").isMissingNode() ? null : event.data().path("error_type").asText())
+                .as("error_type").isEqualTo(told.errorType());
     }
 
     /** How many upstream attempts of this provider failed for this reason so far. */

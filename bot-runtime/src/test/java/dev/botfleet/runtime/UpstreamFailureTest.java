@@ -2,7 +2,11 @@ package dev.botfleet.runtime;
 
 import dev.botfleet.testing.FakeOpenAiServer.Reply;
 import dev.botfleet.testing.FakeOpenAiServer;
+import dev.botfleet.runtime.poe.UserError;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -16,7 +20,11 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** What a Poe caller sees when the provider fails, and what the provider sees of retries and cancellation. */
+/**
+ * What a Poe caller sees when the provider fails (an error in the user's terms), what the owner's log says of it,
+ * and what the provider sees of retries and cancellation.
+ */
+@ExtendWith(OutputCaptureExtension.class)
 class UpstreamFailureTest extends RuntimeTestBase {
 
     private SseEvents.Event lastError(List<SseEvents.Event> events) {
@@ -25,24 +33,25 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
-    void rejectedKeyIsNotRetriedAndTellsTheOwnerWhatToCheck() {
+    void rejectedKeyIsNotRetriedAndTellsTheOwnerWhatToCheck(CapturedOutput output) {
         UPSTREAM.enqueue(Reply.status(401));
         List<SseEvents.Event> events = poe.ask("open", "hi");
 
-        SseEvents.Event error = lastError(events);
-        assertThat(error.data().path("allow_retry").asBoolean()).isFalse();
-        assertThat(error.text()).contains("HTTP 401").contains("apiKeySecretRef").doesNotContain(UPSTREAM_KEY);
+        assertTold(lastError(events), UserError.BOT_UNAVAILABLE);
+        assertThat(ownerLog(output, "open")).contains("WARN", "message m-test", "bot_unavailable", "HTTP 401",
+                "apiKeySecretRef").doesNotContain(UPSTREAM_KEY);
         assertThat(UPSTREAM.requests()).hasSize(1);
     }
 
     @Test
-    void aProviderQuotingTheKeyOrAnyBearerTokenHasItRedactedBeforeItReachesPoe() {
+    void aProviderQuotingTheKeyOrAnyBearerTokenHasItRedactedInTheOwnersLogAndNeverReachesPoe(CapturedOutput output) {
         UPSTREAM.enqueue(Reply.error(400, "Incorrect API key provided: " + UPSTREAM_KEY + "; header was "
                 + "'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig' and key sk-proj-unknownKey0123456789",
                 Map.of()));
         SseEvents.Event error = lastError(poe.ask("open", "hi"));
 
-        assertThat(error.text()).contains("HTTP 400", "Incorrect API key provided: [redacted]",
+        assertTold(error, UserError.PROVIDER_REFUSED);
+        assertThat(ownerLog(output, "open")).contains("HTTP 400", "Incorrect API key provided: [redacted]",
                         "Bearer [redacted]", "key [redacted]")
                 .doesNotContain(UPSTREAM_KEY, "eyJhbGciOiJIUzI1NiJ9", "unknownKey0123456789");
     }
@@ -55,29 +64,29 @@ class UpstreamFailureTest extends RuntimeTestBase {
 
         assertThat(upstreamErrors("fake", "empty")).isEqualTo(before + 1);
         assertThat(SseEvents.names(events)).containsExactly("error", "done");
-        assertThat(events.get(0).text()).contains("the provider returned an empty answer");
-        assertThat(events.get(0).data().path("allow_retry").asBoolean()).isTrue();
+        assertTold(events.get(0), UserError.EMPTY_ANSWER);
     }
 
     @Test
-    void clientErrorsAreFinal() {
-        for (int status : List.of(400, 403, 404)) {
+    void clientErrorsAreFinal(CapturedOutput output) {
+        Map<Integer, UserError> told = Map.of(400, UserError.PROVIDER_REFUSED, 422, UserError.PROVIDER_REFUSED,
+                403, UserError.BOT_UNAVAILABLE, 404, UserError.BOT_UNAVAILABLE);
+        told.forEach((status, expected) -> {
             UPSTREAM.reset();
             UPSTREAM.enqueue(Reply.status(status));
-            SseEvents.Event error = lastError(poe.ask("open", "hi"));
-            assertThat(error.data().path("allow_retry").asBoolean()).as("status %d", status).isFalse();
-            assertThat(error.text()).contains("HTTP " + status);
+            assertTold(lastError(poe.ask("open", "hi")), expected);
+            assertThat(ownerLog(output, "open")).contains("HTTP " + status);
             assertThat(UPSTREAM.requests()).as("status %d", status).hasSize(1);
-        }
+        });
     }
 
     @Test
-    void serverErrorsAreRetriedWithBackoffThenReportedAsRetryable() {
+    void serverErrorsAreRetriedWithBackoffThenReportedAsRetryable(CapturedOutput output) {
         UPSTREAM.enqueue(Reply.status(503), Reply.status(502), Reply.status(500));
         SseEvents.Event error = lastError(poe.ask("open", "hi"));
 
-        assertThat(error.data().path("allow_retry").asBoolean()).isTrue();
-        assertThat(error.text()).contains("HTTP 500");
+        assertTold(error, UserError.PROVIDER_UNAVAILABLE);
+        assertThat(ownerLog(output, "open")).contains("HTTP 500");
         assertThat(UPSTREAM.requests()).as("one try and maxRetries=2 retries").hasSize(3);
     }
 
@@ -117,24 +126,32 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
-    void whenEveryProviderFailsTheErrorNamesEachAttempt() {
+    void whenEveryProviderFailsTheOwnersLogNamesEachAttempt(CapturedOutput output) {
         UPSTREAM.enqueue(Reply.status(401), Reply.status(503));
         SseEvents.Event error = lastError(poe.ask("resilient", "hi"));
 
-        assertThat(error.text()).contains("fake/").contains("HTTP 401").contains("fake-backup/").contains("HTTP 503");
+        assertTold(error, UserError.PROVIDER_UNAVAILABLE);
         assertThat(error.data().path("allow_retry").asBoolean()).as("the backup's failure may pass").isTrue();
+        assertThat(ownerLog(output, "resilient")).contains("fake/", "HTTP 401", "fake-backup/", "HTTP 503");
     }
 
     @Test
-    void aProviderThatStallsMidStreamEndsTheAnswerWithErrorThenDone() {
+    void theUserIsToldInTheLanguageOfTheirClient() {
+        UPSTREAM.enqueue(Reply.status(429), Reply.status(429), Reply.status(429));
+        SseEvents.Event error = lastError(poe.ask("open", PoeClient.query("hi").put("language_code", "ja")));
+        assertThat(error.text()).isEqualTo(UserError.PROVIDER_BUSY.in("ja").text()).startsWith("ボット");
+    }
+
+    @Test
+    void aProviderThatStallsMidStreamEndsTheAnswerWithErrorThenDone(CapturedOutput output) {
         CountDownLatch never = new CountDownLatch(1);
         UPSTREAM.enqueue(Reply.stallAfter(never, "partial ", "answer"));
         List<SseEvents.Event> events = poe.ask("open", "hi");
         never.countDown();
 
         assertThat(SseEvents.answer(events)).isEqualTo("partial answer");
-        SseEvents.Event error = lastError(events);
-        assertThat(error.text()).contains("timeout").contains("cut short");
+        assertTold(lastError(events), UserError.ANSWER_CUT_SHORT);
+        assertThat(ownerLog(output, "open")).contains("timeout", "after text had streamed");
         assertThat(UPSTREAM.requests()).as("no retry once text has streamed").hasSize(1);
     }
 
@@ -150,15 +167,16 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
-    void malformedChunkAfterTextEndsWithError() {
+    void malformedChunkAfterTextEndsWithError(CapturedOutput output) {
         UPSTREAM.enqueue(Reply.malformedAfter("half"));
         List<SseEvents.Event> events = poe.ask("open", "hi");
         assertThat(SseEvents.answer(events)).isEqualTo("half");
-        assertThat(lastError(events).text()).contains("cut short");
+        assertTold(lastError(events), UserError.ANSWER_CUT_SHORT);
+        assertThat(ownerLog(output, "open")).contains("malformed stream");
     }
 
     @Test
-    void anErrorObjectInTheStreamIsRetriedBeforeTextAndReportedAfterIt() {
+    void anErrorObjectInTheStreamIsRetriedBeforeTextAndReportedAfterIt(CapturedOutput output) {
         double before = upstreamErrors("fake", "stream_error");
         UPSTREAM.enqueue(Reply.errorEventAfter("the model is overloaded"), Reply.chunks("second time"));
         assertThat(SseEvents.answer(poe.ask("open", "hi"))).isEqualTo("second time");
@@ -166,9 +184,9 @@ class UpstreamFailureTest extends RuntimeTestBase {
         UPSTREAM.enqueue(Reply.errorEventAfter("the model is overloaded", "half"));
         List<SseEvents.Event> events = poe.ask("open", "hi");
         assertThat(SseEvents.answer(events)).isEqualTo("half");
-        assertThat(lastError(events).text())
-                .contains("the provider reported an error mid-stream: the model is overloaded")
-                .contains("cut short");
+        assertTold(lastError(events), UserError.ANSWER_CUT_SHORT);
+        assertThat(ownerLog(output, "open"))
+                .contains("the provider reported an error mid-stream: the model is overloaded");
         assertThat(upstreamErrors("fake", "stream_error")).isEqualTo(before + 2);
     }
 
@@ -187,17 +205,18 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
-    void streamEndingWithoutFinishIsNotPassedOffAsComplete() {
+    void streamEndingWithoutFinishIsNotPassedOffAsComplete(CapturedOutput output) {
         double before = upstreamErrors("fake", "truncated");
         UPSTREAM.enqueue(Reply.truncatedAfter("trunc"));
         List<SseEvents.Event> events = poe.ask("open", "hi");
         assertThat(SseEvents.answer(events)).isEqualTo("trunc");
-        assertThat(lastError(events).text()).contains("ended before the answer was complete");
+        assertTold(lastError(events), UserError.ANSWER_CUT_SHORT);
+        assertThat(ownerLog(output, "open")).contains("ended before the answer was complete");
         assertThat(upstreamErrors("fake", "truncated")).isEqualTo(before + 1);
     }
 
     @Test
-    void connectionRefusedIsRetriedThenReported() throws Exception {
+    void connectionRefusedIsRetriedThenReported(CapturedOutput output) throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -205,8 +224,10 @@ class UpstreamFailureTest extends RuntimeTestBase {
         write(MANIFESTS, fleet(UPSTREAM.baseUrl()).replaceFirst("baseUrl: \\S+\n  apiKeySecretRef: \\{name: fake-key",
                 "baseUrl: http://127.0.0.1:" + closedPort + "/v1\n  apiKeySecretRef: {name: fake-key"));
         try {
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                    lastError(poe.ask("open", "hi")).text()).contains("cannot reach the provider"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertTold(lastError(poe.ask("open", "hi")), UserError.PROVIDER_UNAVAILABLE);
+                assertThat(ownerLog(output, "open")).contains("cannot reach the provider");
+            });
         } finally {
             write(MANIFESTS, fleet(UPSTREAM.baseUrl()));
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
@@ -230,20 +251,21 @@ class UpstreamFailureTest extends RuntimeTestBase {
     }
 
     @Test
-    void aBotWhoseProviderIsMissingSaysSoWhileOthersKeepWorking() {
-        SseEvents.Event error = lastError(poe.ask("orphan", "hi"));
-        assertThat(error.text()).contains("LLMProvider 'nope' does not exist");
-        assertThat(error.data().path("allow_retry").asBoolean()).isFalse();
+    void aBotWhoseProviderIsMissingSaysSoWhileOthersKeepWorking(CapturedOutput output) {
+        assertTold(lastError(poe.ask("orphan", "hi")), UserError.BOT_UNAVAILABLE);
+        assertThat(ownerLog(output, "orphan")).contains("LLMProvider 'nope' does not exist");
         assertThat(SseEvents.names(poe.ask("open", "hi"))).doesNotContain("error");
         assertThat(UPSTREAM.requests()).hasSize(1);
     }
 
     @Test
-    void aMissingKeyNamesWhereToPutIt() {
+    void aMissingKeyNamesWhereToPutItInTheOwnersLog(CapturedOutput output) {
         double before = upstreamErrors("keyless", "configuration");
         SseEvents.Event error = lastError(poe.ask("unkeyed", "hi"));
         assertThat(upstreamErrors("keyless", "configuration")).isEqualTo(before + 1);
-        assertThat(error.text()).contains("NOT_THERE_API_KEY").contains("not-there/api-key");
+        assertTold(error, UserError.BOT_UNAVAILABLE);
+        assertThat(error.text()).doesNotContain("NOT_THERE_API_KEY");
+        assertThat(ownerLog(output, "unkeyed")).contains("NOT_THERE_API_KEY").contains("not-there/api-key");
         assertThat(UPSTREAM.requests()).isEmpty();
     }
 }

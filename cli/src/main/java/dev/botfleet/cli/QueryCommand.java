@@ -217,7 +217,8 @@ final class QueryCommand implements Callable<Integer> {
             } else if (event instanceof PoeEvent.Error failure) {
                 error = true;
                 out.flush();
-                err.println("\nerror (allow_retry=" + failure.allowRetry() + "): "
+                err.println("\nerror (allow_retry=" + failure.allowRetry()
+                        + (failure.errorType() == null ? "" : ", error_type=" + failure.errorType()) + "): "
                         + Objects.requireNonNullElse(failure.text(), ""));
             } else if (event instanceof PoeEvent.Done) {
                 done = true;

@@ -77,6 +77,12 @@ class QueryCommandTest {
                 kind: LLMBot
                 metadata: {name: orphan}
                 spec: {providerRef: {name: nope}}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: terse}
+                spec: {providerRef: {name: local}, model: gpt-4o-mini, maxInputTokens: 16,
+                       systemPrompt: "Answer every question with a long and careful explanation of each step."}
                 """.formatted(ACCESS_KEY, upstream.getAddress().getPort()));
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -124,7 +130,14 @@ class QueryCommandTest {
     void errorEventsShowTheirAllowRetryAndFailTheCommand() {
         Cli result = Cli.run("query", baseUrl + "/bots/orphan", "Hi!");
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).contains("error (allow_retry=false): LLMProvider 'nope' does not exist");
+        assertThat(result.err()).contains("error (allow_retry=false): This bot can’t answer right now");
+    }
+
+    @Test
+    void anErrorsPoeErrorTypeIsShown() {
+        Cli result = Cli.run("query", baseUrl + "/bots/terse", "Hi!");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("error (allow_retry=false, error_type=user_message_too_long): Your message");
     }
 
     @Test

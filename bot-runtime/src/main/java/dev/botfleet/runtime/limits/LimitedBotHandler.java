@@ -6,6 +6,7 @@ import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.handler.poe.QueryRequest;
 import dev.botfleet.runtime.BotMetrics;
+import dev.botfleet.runtime.poe.UserError;
 import reactor.core.publisher.Flux;
 
 /**
@@ -34,19 +35,16 @@ public final class LimitedBotHandler implements BotHandler {
             }
             QueryLimiter.Limit limit = ((QueryLimiter.Admission.Refused) admission).limit();
             metrics.limited(context.botName(), limit.tag());
-            return Flux.just(refusal(limit, limits));
+            return Flux.just(refusal(limit, limits, request.languageCode()));
         });
     }
 
-    private static PoeEvent.Error refusal(QueryLimiter.Limit limit, BotLimits limits) {
+    /** The per-user refusals allow no retry: an immediate one would be refused again. */
+    private static PoeEvent.Error refusal(QueryLimiter.Limit limit, BotLimits limits, String language) {
         return switch (limit) {
-            case USER_RATE -> PoeEvent.Error.notRetryable("You are sending messages to this bot too fast: at most "
-                    + limits.getRequestsPerMinutePerUser() + " per minute. Please wait a moment.");
-            case USER_CONCURRENCY -> PoeEvent.Error.notRetryable("You already have "
-                    + limits.getConcurrentAnswersPerUser() + " answer(s) of this bot in progress. Please wait for "
-                    + "one to finish.");
-            case BOT_CONCURRENCY -> PoeEvent.Error.retryable("This bot is answering as many messages as it may at "
-                    + "once. Please try again shortly.");
+            case USER_RATE -> UserError.TOO_FAST.in(language, limits.getRequestsPerMinutePerUser());
+            case USER_CONCURRENCY -> UserError.TOO_MANY_AT_ONCE.in(language, limits.getConcurrentAnswersPerUser());
+            case BOT_CONCURRENCY -> UserError.BOT_BUSY.in(language);
         };
     }
 }

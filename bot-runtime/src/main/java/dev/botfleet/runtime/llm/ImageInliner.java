@@ -1,6 +1,9 @@
 package dev.botfleet.runtime.llm;
 
 import dev.botfleet.api.ImageInput;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.runtime.poe.UserError;
+import dev.botfleet.runtime.poe.UserTexts;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,18 +22,35 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ImageInliner {
 
-    /** An image that could not be fetched; {@code retryable} when trying again may help (timeouts, 5xx). */
+    /** An image that could not be fetched: {@code getMessage()} says why, for the log; {@link #toUser} for the user. */
     public static final class Failure extends RuntimeException {
 
-        private final boolean retryable;
+        private final UserError userError;
+        private final int maxBytes;
 
-        Failure(String message, boolean retryable) {
-            super(message);
-            this.retryable = retryable;
+        private Failure(String message, UserError userError, int maxBytes) {
+            super(message, null, false, false);
+            this.userError = userError;
+            this.maxBytes = maxBytes;
         }
 
-        public boolean retryable() {
-            return retryable;
+        Failure(String message, UserError userError) {
+            this(message, userError, 0);
+        }
+
+        static Failure tooLarge(int maxBytes) {
+            return new Failure("the attached image is larger than this bot takes (" + maxBytes + " bytes)",
+                    UserError.IMAGE_TOO_LARGE, maxBytes);
+        }
+
+        public UserError userError() {
+            return userError;
+        }
+
+        /** The error the Poe user reads, in their language. */
+        public PoeEvent.Error toUser(String languageCode) {
+            return userError == UserError.IMAGE_TOO_LARGE
+                    ? userError.in(languageCode, UserTexts.size(maxBytes, languageCode)) : userError.in(languageCode);
         }
     }
 
@@ -58,17 +78,18 @@ public final class ImageInliner {
                     int status = response.status().code();
                     if (status != 200) {
                         return Mono.error(new Failure("could not fetch the attached image: HTTP " + status,
-                                status >= 500 || status == 429));
+                                status >= 500 || status == 429 ? UserError.IMAGE_NOT_FETCHED
+                                        : UserError.IMAGE_UNAVAILABLE));
                     }
                     String length = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
                     if (length != null && Long.parseLong(length) > max) {
-                        return Mono.error(tooLarge(max));
+                        return Mono.error(Failure.tooLarge(max));
                     }
                     String declared = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
                     return body.asByteArray()
                             .reduce(new ByteArrayOutputStream(), (bytes, chunk) -> {
                                 if (bytes.size() + chunk.length > max) {
-                                    throw tooLarge(max);
+                                    throw Failure.tooLarge(max);
                                 }
                                 bytes.writeBytes(chunk);
                                 return bytes;
@@ -78,13 +99,9 @@ public final class ImageInliner {
                 .single()
                 .timeout(settings.effectiveFetchTimeout())
                 .onErrorMap(TimeoutException.class, timeout -> new Failure("could not fetch the attached image "
-                        + "within " + settings.effectiveFetchTimeout().toSeconds() + " s", true))
+                        + "within " + settings.effectiveFetchTimeout().toSeconds() + " s", UserError.IMAGE_NOT_FETCHED))
                 .onErrorMap(error -> !(error instanceof Failure), error -> new Failure(
-                        "could not fetch the attached image: " + error.getMessage(), true));
-    }
-
-    private static Failure tooLarge(int max) {
-        return new Failure("the attached image is larger than this bot takes (" + max + " bytes)", false);
+                        "could not fetch the attached image: " + error.getMessage(), UserError.IMAGE_NOT_FETCHED));
     }
 
     private static String dataUrl(byte[] image, String declared) {
@@ -110,7 +127,7 @@ public final class ImageInliner {
                 && image[10] == 'B' && image[11] == 'P') {
             return "image/webp";
         }
-        throw new Failure("the attached file is not a JPEG, PNG, GIF or WebP image", false);
+        throw new Failure("the attached file is not a JPEG, PNG, GIF or WebP image", UserError.NOT_AN_IMAGE);
     }
 
     private static boolean startsWith(byte[] bytes, int... prefix) {

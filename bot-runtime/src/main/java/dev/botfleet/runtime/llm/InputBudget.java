@@ -18,9 +18,10 @@ public final class InputBudget {
         /** Even the system prompt and the latest message alone cost {@code tokens}, over {@code budget}. */
         record TooLong(int tokens, int budget) implements Fit {
 
-            public String message() {
-                return "This message is too long for this bot: with the bot's instructions it is about " + tokens
-                        + " tokens, and the bot takes at most " + budget + ". Please shorten it.";
+            /** For the owner's log; the user is told {@code message_too_long}. */
+            public String diagnosis() {
+                return "with the system prompt the latest message alone is about " + tokens
+                        + " tokens, over maxInputTokens " + budget;
             }
         }
     }

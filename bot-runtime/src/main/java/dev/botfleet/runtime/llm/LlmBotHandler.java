@@ -11,8 +11,11 @@ import dev.botfleet.handler.poe.QueryRequest;
 import dev.botfleet.runtime.AnswerOutcome;
 import dev.botfleet.runtime.BotMetrics;
 import dev.botfleet.runtime.FleetContext;
+import dev.botfleet.runtime.OwnerLog;
 import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.config.LiveFleet;
+import dev.botfleet.runtime.poe.AnswerCut;
+import dev.botfleet.runtime.poe.UserError;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,7 +30,8 @@ import java.util.stream.Collectors;
 /**
  * Answers a Poe query from the bot's LLMProvider, streaming each delta as a {@code text} event. A failure before
  * the first token is retried with backoff (for failures that may pass) and then handed to each fallback in turn;
- * a failure after text has streamed ends the answer with an {@code error} event.
+ * a failure after text has streamed ends the answer with an {@code error} event. The user is told what failed in
+ * their terms and language ({@link UserError}); the owner's diagnosis, every attempt, goes to the {@link OwnerLog}.
  */
 public final class LlmBotHandler implements BotHandler {
 
@@ -38,9 +42,10 @@ public final class LlmBotHandler implements BotHandler {
     private final InputBudget budget;
     private final ImageInliner images;
     private final Backoff backoff;
+    private final OwnerLog ownerLog;
 
     public LlmBotHandler(LiveFleet live, SecretResolver secrets, UpstreamStreamer streamer, BotMetrics metrics,
-                         InputBudget budget, ImageInliner images, Backoff backoff) {
+                         InputBudget budget, ImageInliner images, Backoff backoff, OwnerLog ownerLog) {
         this.live = live;
         this.secrets = secrets;
         this.streamer = streamer;
@@ -48,11 +53,13 @@ public final class LlmBotHandler implements BotHandler {
         this.budget = budget;
         this.images = images;
         this.backoff = backoff;
+        this.ownerLog = ownerLog;
     }
 
     @Override
     public Flux<PoeEvent> answer(BotContext context, QueryRequest request) {
-        return Flux.defer(() -> new Answer(context, request).events());
+        return Flux.deferContextual(view -> new Answer(context, request,
+                view.<AnswerCut>getOrDefault(AnswerCut.class, null)).events());
     }
 
     /** The state of one answer: which attempt it is on and what has been sent. */
@@ -61,6 +68,8 @@ public final class LlmBotHandler implements BotHandler {
         private final BotContext context;
         private final Fleet fleet;
         private final QueryRequest request;
+        /** Where the writer says which of Poe's limits cut the answer, if one did; null outside the endpoint. */
+        private final AnswerCut cut;
         private final List<ProviderTarget> targets;
         private List<ChatMessage> history;
         private final long startNanos = System.nanoTime();
@@ -69,10 +78,11 @@ public final class LlmBotHandler implements BotHandler {
         private volatile AnswerOutcome outcome = AnswerOutcome.SUCCESS;
         private volatile String provider;
 
-        Answer(BotContext context, QueryRequest request) {
+        Answer(BotContext context, QueryRequest request, AnswerCut cut) {
             this.context = context;
             this.fleet = FleetContext.fleetOf(context, live);
             this.request = request;
+            this.cut = cut;
             // The CRD requires providerRef for the llm handler, so there is always a first target.
             this.targets = context.bot().getSpec().targets();
             this.provider = targets.get(0).providerName();
@@ -84,7 +94,8 @@ public final class LlmBotHandler implements BotHandler {
                     this::primaryModel);
             if (fit instanceof InputBudget.Fit.TooLong tooLong) {
                 outcome = AnswerOutcome.TOO_LONG;
-                return Flux.<PoeEvent>just(PoeEvent.Error.notRetryable(tooLong.message())).doFinally(this::record);
+                return Flux.<PoeEvent>just(tell(UserError.MESSAGE_TOO_LONG, tooLong.diagnosis()))
+                        .doFinally(this::record);
             }
             InputBudget.Fit.Fitted fitted = (InputBudget.Fit.Fitted) fit;
             if (fitted.leftOut() > 0) {
@@ -98,7 +109,9 @@ public final class LlmBotHandler implements BotHandler {
                     })
                     .onErrorResume(ImageInliner.Failure.class, failure -> {
                         outcome = AnswerOutcome.IMAGE_NOT_FETCHED;
-                        return Flux.just(new PoeEvent.Error(failure.retryable(), failure.getMessage(), null));
+                        ownerLog.told(context.botName(), request.messageId(), failure.userError(),
+                                failure.getMessage());
+                        return Flux.just(failure.toUser(request.languageCode()));
                     })
                     .doFinally(this::record);
         }
@@ -143,15 +156,14 @@ public final class LlmBotHandler implements BotHandler {
             UpstreamFailure empty = new UpstreamFailure(UpstreamFailure.Kind.EMPTY,
                     provider + ": the provider returned an empty answer", true);
             metrics.upstreamError(provider, empty.reason());
-            return Flux.just(PoeEvent.Error.retryable(empty.getMessage()));
+            return Flux.just(tell(empty.userError(), empty.getMessage()));
         }
 
         private Flux<PoeEvent> failed(int index, int retry, LLMProviderSpec spec, UpstreamFailure failure) {
             metrics.upstreamError(targets.get(index).providerName(), failure.reason());
             if (streamed) {
                 outcome = AnswerOutcome.UPSTREAM_ERROR;
-                return Flux.just(new PoeEvent.Error(failure.retryable(),
-                        failure.getMessage() + " (the answer was cut short)", null));
+                return Flux.just(tell(UserError.ANSWER_CUT_SHORT, failure.getMessage() + " (after text had streamed)"));
             }
             if (failure.retryable() && retry < spec.effectiveMaxRetries()) {
                 Duration wait = backoff.before(retry, failure.retryAfter());
@@ -170,11 +182,19 @@ public final class LlmBotHandler implements BotHandler {
                 return attempt(index + 1, 0);
             }
             outcome = AnswerOutcome.UPSTREAM_ERROR;
-            boolean mayPass = failures.stream().anyMatch(UpstreamFailure::retryable);
-            String text = failures.size() == 1 ? failure.getMessage()
+            // The most hopeful failure decides what the user is told: if any may pass, a retry is worth it.
+            UpstreamFailure told = failures.stream().filter(UpstreamFailure::retryable).findFirst()
+                    .orElse(failures.get(0));
+            String diagnosis = failures.size() == 1 ? failure.getMessage()
                     : "every provider failed: " + failures.stream().map(Throwable::getMessage)
                     .collect(Collectors.joining("; "));
-            return Flux.just(new PoeEvent.Error(mayPass, text, null));
+            return Flux.just(tell(told.userError(), diagnosis));
+        }
+
+        /** The error the user reads, after the owner's diagnosis went to the log. */
+        private PoeEvent.Error tell(UserError error, String diagnosis) {
+            ownerLog.told(context.botName(), request.messageId(), error, diagnosis);
+            return error.in(request.languageCode());
         }
 
         private LLMProviderSpec providerSpec(ProviderTarget target) {
@@ -206,9 +226,10 @@ public final class LlmBotHandler implements BotHandler {
 
         private void record(SignalType signal) {
             // The framing cancels the answer right after its error event, so only a successful answer that is
-            // cancelled was cut off by the caller.
+            // cancelled was cut off: at one of Poe's limits, or by the caller.
             AnswerOutcome result = switch (signal) {
-                case CANCEL -> outcome == AnswerOutcome.SUCCESS ? AnswerOutcome.CANCELLED : outcome;
+                case CANCEL -> outcome != AnswerOutcome.SUCCESS ? outcome
+                        : cut != null && cut.limit() != null ? AnswerOutcome.at(cut.limit()) : AnswerOutcome.CANCELLED;
                 case ON_ERROR -> AnswerOutcome.FAILED;
                 default -> outcome;
             };

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.botfleet.api.ProviderTarget;
+import dev.botfleet.runtime.poe.UserError;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -28,8 +29,8 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
- * Why one attempt failed, in words a bot owner can act on and never with a key in them, and whether trying again
- * may help.
+ * Why one attempt failed, in words a bot owner can act on and never with a key in them (for the log), whether
+ * trying again may help, and what the Poe user is told of it ({@link #userError()}).
  */
 public final class UpstreamFailure extends RuntimeException {
 
@@ -219,6 +220,18 @@ public final class UpstreamFailure extends RuntimeException {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** What the Poe user is told when this failure ends the answer. */
+    public UserError userError() {
+        if (kind == Kind.EMPTY) {
+            return UserError.EMPTY_ANSWER;
+        }
+        if (retryable) {
+            return status == 429 ? UserError.PROVIDER_BUSY : UserError.PROVIDER_UNAVAILABLE;
+        }
+        // A provider refusing the request itself (too long for the model, filtered), not the bot's configuration.
+        return status == 400 || status == 422 ? UserError.PROVIDER_REFUSED : UserError.BOT_UNAVAILABLE;
     }
 
     public Optional<Duration> retryAfter() {

@@ -1,45 +1,38 @@
 package dev.botfleet.runtime.poe;
 
 import dev.botfleet.handler.poe.PoeEvent;
-import dev.botfleet.handler.poe.PoeEventCodec;
 import dev.botfleet.runtime.secrets.SecretRedactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
 
 /**
  * Frames an answer the way Poe requires, whatever handler produced it: the answer up to and including its first
- * {@code error}, then {@code done} exactly once; a handler that fails becomes an {@code error} event; comment
- * keep-alives fill long silences. {@code meta} is sent only when it differs from Poe's defaults, and then just
- * before the first event of content: an answer whose first event is an {@code error} must start with it, since
- * Poe's client retries an error that allows a retry only when nothing came before it.
+ * {@code error}, then {@code done} exactly once; a handler that fails becomes an {@code error} event. {@code meta} is
+ * sent only when it differs from Poe's defaults, and then just before the first event of content: an answer whose
+ * first event is an {@code error} must start with it, since Poe's client retries an error that allows a retry only
+ * when nothing came before it. {@link PoeFrames} writes the result.
  */
 public final class PoeStream {
 
     private static final Logger log = LoggerFactory.getLogger(PoeStream.class);
 
-    static final String UNEXPECTED = "The bot encountered an unexpected issue.";
-
-    private final PoeEventCodec codec;
-    private final Duration keepAlive;
     private final SecretRedactor redactor;
 
-    public PoeStream(PoeEventCodec codec, Duration keepAlive, SecretRedactor redactor) {
-        this.codec = codec;
-        this.keepAlive = keepAlive;
+    public PoeStream(SecretRedactor redactor) {
         this.redactor = redactor;
     }
 
-    public Flux<PoeEvent> events(PoeEvent.Meta meta, Flux<PoeEvent> answer) {
+    /** @param languageCode the user's, for the error of a handler that fails */
+    public Flux<PoeEvent> events(PoeEvent.Meta meta, Flux<PoeEvent> answer, String languageCode) {
         Flux<PoeEvent> body = answer
                 .takeUntil(event -> event instanceof PoeEvent.Error)
                 .onErrorResume(failure -> {
                     log.error("bot handler failed: {}", redactor.redactError(String.valueOf(failure)));
                     log.debug("bot handler failure", failure);
-                    return Mono.just(PoeEvent.Error.notRetryable(UNEXPECTED));
+                    return Mono.just(UserError.UNEXPECTED.in(languageCode));
                 })
                 .map(this::redacted);
         Flux<PoeEvent> announced = meta.isDefault() ? body : body.switchOnFirst((first, events) ->
@@ -60,15 +53,5 @@ public final class PoeStream {
             return new PoeEvent.Error(error.allowRetry(), redactor.redactError(error.text()), error.errorType());
         }
         return event;
-    }
-
-    /** The wire text of the answer, one string per event or keep-alive. */
-    public Flux<String> frames(PoeEvent.Meta meta, Flux<PoeEvent> answer) {
-        Flux<String> encoded = events(meta, answer).map(codec::encode);
-        return encoded.publish(shared -> Flux.merge(
-                shared,
-                Flux.interval(keepAlive, keepAlive)
-                        .map(tick -> PoeEventCodec.KEEP_ALIVE)
-                        .takeUntilOther(shared.then(Mono.just(Boolean.TRUE)))));
     }
 }

@@ -1,6 +1,7 @@
 package dev.botfleet.runtime.web;
 
 import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.runtime.poe.UserError;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -15,13 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stops the runtime without cutting answers short. When the application context closes (SIGTERM), before the web
- * server stops listening, readiness has already gone false and new queries are refused; the answers still open may
- * finish within the drain timeout, and those that have not by then end with a retryable Poe {@code error}.
+ * server stops listening, readiness has already gone false and new queries are answered with an error that allows a
+ * retry (which Poe's client sends again, and the Service to another replica); the answers still open may finish
+ * within the drain timeout, and those that have not by then end with a retryable Poe {@code error}.
  */
 public final class Drain implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Drain.class);
-    static final String CUT_SHORT = "The bot's server is restarting. Please try again.";
     /** How long answers ended at the deadline get to write their last events. */
     private static final Duration FLUSH = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(50);
@@ -44,12 +45,16 @@ public final class Drain implements SmartLifecycle {
         return draining;
     }
 
-    /** The answer, counted while open, and ended with a retryable error if it is still open at the deadline. */
-    public Flux<PoeEvent> track(Flux<PoeEvent> answer) {
+    /**
+     * The answer, counted while open, and ended with a retryable error in the user's language if it is still open at
+     * the deadline.
+     */
+    public Flux<PoeEvent> track(Flux<PoeEvent> answer, String languageCode) {
         return Flux.defer(() -> {
             open.incrementAndGet();
             return answer.takeUntilOther(deadline.asMono())
-                    .concatWith(Mono.fromSupplier(() -> deadlinePassed ? PoeEvent.Error.retryable(CUT_SHORT) : null))
+                    .concatWith(Mono.fromSupplier(() -> deadlinePassed
+                            ? UserError.SERVER_RESTARTING.in(languageCode) : null))
                     .doFinally(signal -> open.decrementAndGet());
         });
     }

@@ -12,14 +12,17 @@ import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.handler.poe.PoeRequestException;
 import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.BotMetrics;
 import dev.botfleet.runtime.FleetContext;
 import dev.botfleet.runtime.Models;
 import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.config.LiveFleet;
+import dev.botfleet.runtime.poe.PoeFrames;
 import dev.botfleet.runtime.poe.PoeRequest;
 import dev.botfleet.runtime.poe.PoeRequests;
 import dev.botfleet.runtime.poe.PoeSettingsResponse;
 import dev.botfleet.runtime.poe.PoeStream;
+import dev.botfleet.runtime.poe.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -52,22 +55,27 @@ public final class PoeEndpoint {
     private final PoeRequests requests;
     private final BotHandler handler;
     private final PoeStream stream;
+    private final PoeFrames frames;
     private final ObjectMapper json;
     private final int maxBodyBytes;
     private final BodyBudget bodyBudget;
     private final Drain drain;
+    private final BotMetrics metrics;
 
     public PoeEndpoint(LiveFleet live, AccessKeyCheck accessKeys, PoeRequests requests, BotHandler handler,
-                       PoeStream stream, ObjectMapper json, int maxBodyBytes, BodyBudget bodyBudget, Drain drain) {
+                       PoeStream stream, PoeFrames frames, ObjectMapper json, int maxBodyBytes, BodyBudget bodyBudget,
+                       Drain drain, BotMetrics metrics) {
         this.live = live;
         this.accessKeys = accessKeys;
         this.requests = requests;
         this.handler = handler;
         this.stream = stream;
+        this.frames = frames;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.bodyBudget = bodyBudget;
         this.drain = drain;
+        this.metrics = metrics;
     }
 
     public Mono<ServerResponse> post(ServerRequest request) {
@@ -117,9 +125,6 @@ public final class PoeEndpoint {
 
     private Mono<ServerResponse> dispatch(ServerRequest request, BotContext context, PoeRequest poeRequest) {
         if (poeRequest instanceof PoeRequest.Query query) {
-            if (drain.draining()) {
-                return refuse(new PoeRequestException(503, "this bot server is shutting down; retry shortly"));
-            }
             return answer(context, query.query(), hangUp(request));
         }
         if (poeRequest instanceof PoeRequest.Settings) {
@@ -131,6 +136,7 @@ public final class PoeEndpoint {
                     .bodyValue(detail("Unsupported request type"));
         }
         if (poeRequest instanceof PoeRequest.ReportError) {
+            metrics.poeReportedError(context.botName());
             log.warn("Poe reported an error in an answer of bot {}", context.botName());
         }
         // Reports are acknowledged, not kept.
@@ -148,19 +154,29 @@ public final class PoeEndpoint {
                 ? connection.onDispose().then(Mono.just(Boolean.TRUE)) : Mono.never();
     }
 
+    /**
+     * The answer as a 200 event stream. While the runtime drains, a new query gets an error that allows a retry, on a
+     * connection that then closes: Poe's client asks again, and the Service sends that to a replica still serving.
+     */
     private Mono<ServerResponse> answer(BotContext context, QueryRequest query, Mono<Boolean> hangUp) {
-        Flux<String> frames = stream.frames(meta(context.bot()), drain.track(handler.answer(context, query)))
-                .takeUntilOther(hangUp);
+        boolean draining = drain.draining();
+        Flux<PoeEvent> answer = draining ? Flux.just(UserError.SERVER_RESTARTING.in(query.languageCode()))
+                : drain.track(handler.answer(context, query), query.languageCode());
+        Flux<String> wire = frames.write(stream.events(meta(context.bot()), answer, query.languageCode()),
+                query.languageCode()).takeUntilOther(hangUp);
         // writeWith, not writeAndFlushWith: Reactor Netty flushes whenever no further frame is ready, so a lone
         // token leaves at once while frames arriving together share one write.
         BodyInserter<Flux<String>, org.springframework.http.ReactiveHttpOutputMessage> inserter =
-                (message, ignored) -> message.writeWith(frames.map(frame ->
+                (message, ignored) -> message.writeWith(wire.map(frame ->
                         message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8))));
-        return ServerResponse.ok()
+        ServerResponse.BodyBuilder response = ServerResponse.ok()
                 .contentType(EVENT_STREAM)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .header("X-Accel-Buffering", "no")
-                .body(inserter);
+                .header("X-Accel-Buffering", "no");
+        if (draining) {
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
+        return response.body(inserter);
     }
 
     static PoeEvent.Meta meta(LLMBot bot) {

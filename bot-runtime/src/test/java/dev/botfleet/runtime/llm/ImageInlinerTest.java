@@ -4,7 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.botfleet.runtime.poe.UserError;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.botfleet.runtime.poe.UserError;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The type of an inlined image: the declared one when it is an image type a model takes, else its magic bytes. */
@@ -41,6 +45,11 @@ class ImageInlinerTest {
                 .isInstanceOf(ImageInliner.Failure.class).hasMessageContaining("not a JPEG, PNG, GIF or WebP");
         assertThatThrownBy(() -> ImageInliner.contentType(bytes(0xFF, 0xD8), "text/html"))
                 .isInstanceOf(ImageInliner.Failure.class);
-        assertThat(new ImageInliner.Failure("x", false).retryable()).isFalse();
+        assertThatThrownBy(() -> ImageInliner.contentType(bytes(0xFF, 0xD8), "text/html"))
+                .isInstanceOfSatisfying(ImageInliner.Failure.class, failure -> {
+                    assertThat(failure.userError()).isEqualTo(UserError.NOT_AN_IMAGE);
+                    assertThat(failure.toUser("en").errorType()).isEqualTo("user_caused_error");
+                });
+        assertThat(ImageInliner.Failure.tooLarge(2048).toUser("en").text()).contains("up to 2 KB");
     }
 }

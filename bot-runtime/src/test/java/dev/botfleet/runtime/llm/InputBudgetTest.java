@@ -63,6 +63,7 @@ class InputBudgetTest {
 
         assertThat(budget.fit(whole, needed - 1, () -> "gpt-4o"))
                 .isEqualTo(new InputBudget.Fit.TooLong(needed, needed - 1));
-        assertThat(new InputBudget.Fit.TooLong(120, 100).message()).contains("about 120 tokens", "at most 100");
+        assertThat(new InputBudget.Fit.TooLong(120, 100).diagnosis()).contains("about 120 tokens",
+                "maxInputTokens 100");
     }
 }

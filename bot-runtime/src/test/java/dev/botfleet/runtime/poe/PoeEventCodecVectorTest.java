@@ -59,7 +59,8 @@ class PoeEventCodecVectorTest {
             expected.add(event);
         }
         assertThat(SseEvents.parse(encode(expected))).isEqualTo(expected);
-        assertThat(expected.get(1).text()).isEqualTo(PoeStream.UNEXPECTED);
+        assertThat(expected.get(1).data().path("allow_retry").asBoolean())
+                .isEqualTo(UserError.UNEXPECTED.in("en").allowRetry());
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.botfleet.runtime.poe;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botfleet.handler.poe.PoeEvent;
-import dev.botfleet.handler.poe.PoeEventCodec;
 import dev.botfleet.runtime.secrets.SecretRedactor;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -17,11 +15,10 @@ class PoeStreamTest {
     private static final PoeEvent.Meta META = new PoeEvent.Meta("text/plain", true);
 
     private final SecretRedactor redactor = new SecretRedactor();
-    private final PoeStream stream = new PoeStream(new PoeEventCodec(new ObjectMapper()), Duration.ofSeconds(10),
-            redactor);
+    private final PoeStream stream = new PoeStream(redactor);
 
     private List<PoeEvent> events(Flux<PoeEvent> answer) {
-        return stream.events(META, answer).collectList().block(Duration.ofSeconds(5));
+        return stream.events(META, answer, "en").collectList().block(Duration.ofSeconds(5));
     }
 
     @Test
@@ -29,8 +26,10 @@ class PoeStreamTest {
         List<PoeEvent> events = events(Flux.concat(Flux.just(new PoeEvent.Text("partial ")),
                 Flux.error(new IllegalStateException("boom"))));
 
-        assertThat(events).containsExactly(META, new PoeEvent.Text("partial "),
-                PoeEvent.Error.notRetryable(PoeStream.UNEXPECTED), new PoeEvent.Done());
+        assertThat(events).containsExactly(META, new PoeEvent.Text("partial "), UserError.UNEXPECTED.in("en"),
+                new PoeEvent.Done());
+        assertThat(stream.events(META, Flux.error(new IllegalStateException("boom")), "es").blockFirst())
+                .as("in the user's language").isEqualTo(UserError.UNEXPECTED.in("es"));
     }
 
     @Test
@@ -53,12 +52,12 @@ class PoeStreamTest {
         assertThat(events(Flux.just(PoeEvent.Error.retryable("busy"), new PoeEvent.Text("ignored"))))
                 .containsExactly(PoeEvent.Error.retryable("busy"), new PoeEvent.Done());
         assertThat(events(Flux.error(new IllegalStateException("boom"))))
-                .containsExactly(PoeEvent.Error.notRetryable(PoeStream.UNEXPECTED), new PoeEvent.Done());
+                .containsExactly(UserError.UNEXPECTED.in("en"), new PoeEvent.Done());
     }
 
     @Test
     void theDefaultMetaIsNotSentAtAll() {
-        List<PoeEvent> events = stream.events(PoeEvent.Meta.DEFAULTS, Flux.just(new PoeEvent.Text("a")))
+        List<PoeEvent> events = stream.events(PoeEvent.Meta.DEFAULTS, Flux.just(new PoeEvent.Text("a")), "en")
                 .collectList().block(Duration.ofSeconds(5));
         assertThat(events).containsExactly(new PoeEvent.Text("a"), new PoeEvent.Done());
         assertThat(PoeEvent.Meta.DEFAULTS.isDefault()).isTrue();

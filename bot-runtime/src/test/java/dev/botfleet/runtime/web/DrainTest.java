@@ -1,6 +1,7 @@
 package dev.botfleet.runtime.web;
 
 import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.runtime.poe.UserError;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.SmartLifecycle;
@@ -27,7 +28,7 @@ class DrainTest {
     void answersAreCountedWhileTheyStream() {
         Sinks.Many<PoeEvent> answer = Sinks.many().unicast().onBackpressureBuffer();
         List<PoeEvent> received = new CopyOnWriteArrayList<>();
-        drain.track(answer.asFlux()).subscribe(received::add);
+        drain.track(answer.asFlux(), "en").subscribe(received::add);
         assertThat(openStreams()).isEqualTo(1);
 
         answer.tryEmitNext(new PoeEvent.Text("hi"));
@@ -54,7 +55,7 @@ class DrainTest {
     @Test
     void anAnswerThatEndsWithinTheTimeoutIsLeftAlone() {
         List<PoeEvent> received = new CopyOnWriteArrayList<>();
-        drain.track(Flux.<PoeEvent>just(new PoeEvent.Text("a"), new PoeEvent.Text("b")).delayElements(Duration.ofMillis(50)))
+        drain.track(Flux.<PoeEvent>just(new PoeEvent.Text("a"), new PoeEvent.Text("b")).delayElements(Duration.ofMillis(50)), "en")
                 .subscribe(received::add);
 
         drain.stop();
@@ -66,7 +67,7 @@ class DrainTest {
     @Test
     void anAnswerStillOpenAtTheTimeoutEndsWithAnErrorThatAllowsARetry() {
         List<PoeEvent> received = new CopyOnWriteArrayList<>();
-        drain.track(Flux.concat(Flux.<PoeEvent>just(new PoeEvent.Text("partial")), Flux.never())).subscribe(received::add);
+        drain.track(Flux.concat(Flux.<PoeEvent>just(new PoeEvent.Text("partial")), Flux.never()), "de").subscribe(received::add);
 
         long started = System.nanoTime();
         drain.stop();
@@ -75,7 +76,8 @@ class DrainTest {
                 Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(1)).until(() -> received.size() == 2);
         assertThat(received).containsExactly(new PoeEvent.Text("partial"),
-                PoeEvent.Error.retryable(Drain.CUT_SHORT));
+                UserError.SERVER_RESTARTING.in("de"));
+        assertThat(((PoeEvent.Error) received.get(1)).allowRetry()).isTrue();
         assertThat(openStreams()).isZero();
     }
 
