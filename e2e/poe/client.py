@@ -1,7 +1,8 @@
 """Drives a Poe bot with fastapi_poe's own client, as another bot or Poe's tools would, and prints one JSON
 object with what the client saw: its messages, the exception it ended with, and how often it reported a failed try.
 
-    python client.py query    BASE_URL BOT KEY TEXT [--attachment URL NAME CONTENT]   (stream_request)
+    python client.py query    BASE_URL BOT KEY TEXT [--attachment URL NAME CONTENT] [--image URL NAME]
+                              [--language CODE]                                      (stream_request)
     python client.py final    BASE_URL BOT KEY TEXT                                   (get_final_response)
     python client.py sync     BASE_URL BOT KEY TEXT                                   (get_bot_response_sync)
     python client.py settings BASE_URL BOT KEY
@@ -17,15 +18,19 @@ from fastapi_poe.client import _BotContext
 from fastapi_poe.types import MetaResponse
 
 
-def request(text, attachment=None):
+def request(text, attachment=None, image=None, language="en"):
     attachments = []
     if attachment:
         url, name, content = attachment
         attachments.append(fp.Attachment(url=url, content_type="text/plain", name=name, parsed_content=content))
+    if image:
+        url, name = image
+        attachments.append(fp.Attachment(url=url, content_type="image/png", name=name))
     return fp.QueryRequest(
         version="1.2", type="query",
         query=[fp.ProtocolMessage(role="user", content=text, attachments=attachments)],
-        user_id="u-conformance", conversation_id="c-conformance", message_id="m-conformance")
+        user_id="u-conformance", conversation_id="c-conformance", message_id="m-conformance",
+        language_code=language)
 
 
 def describe(message):
@@ -45,15 +50,16 @@ def failure(error):
     return {"type": type(error).__name__, "message": str(error)}
 
 
-async def stream(base_url, bot, key, text, attachment):
+async def stream(base_url, bot, key, text, attachment, image, language):
     seen = {"messages": [], "error": None, "failed_tries": 0}
 
     def on_error(error, message):
         seen["failed_tries"] += 1
 
     try:
-        async for message in fp.stream_request(request(text, attachment), bot, key, base_url=base_url,
-                                               on_error=on_error, retry_sleep_time=0.1):
+        query = request(text, attachment, image, language)
+        async for message in fp.stream_request(query, bot, key, base_url=base_url, on_error=on_error,
+                                               retry_sleep_time=0.1):
             seen["messages"].append(describe(message))
     except Exception as error:  # the client's own verdict is what the test asserts on
         seen["error"] = failure(error)
@@ -92,16 +98,24 @@ async def reports(base_url, bot, key):
         return {"reported": 3}
 
 
+def option(rest, name, count):
+    """The values of option NAME (taken out of REST), or None."""
+    if name not in rest:
+        return None
+    index = rest.index(name)
+    values = rest[index + 1:index + 1 + count]
+    del rest[index:index + 1 + count]
+    return values
+
+
 def main(argv):
     command, base_url, bot, key = argv[1:5]
     rest = argv[5:]
-    attachment = None
-    if "--attachment" in rest:
-        index = rest.index("--attachment")
-        attachment = rest[index + 1:index + 4]
-        rest = rest[:index]
+    attachment = option(rest, "--attachment", 3)
+    image = option(rest, "--image", 2)
+    language = (option(rest, "--language", 1) or ["en"])[0]
     if command == "query":
-        result = asyncio.run(stream(base_url, bot, key, rest[0], attachment))
+        result = asyncio.run(stream(base_url, bot, key, rest[0], attachment, image, language))
     elif command == "final":
         result = asyncio.run(final(base_url, bot, key, rest[0]))
     elif command == "sync":

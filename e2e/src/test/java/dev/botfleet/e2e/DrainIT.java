@@ -1,5 +1,6 @@
 package dev.botfleet.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.botfleet.testing.FakeOpenAiServer;
 import dev.botfleet.testing.RuntimeProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -23,18 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged runtime stopped with a real SIGTERM while it streams two answers: readiness goes false at once,
- * new queries are refused with 503 and Retry-After, the answer that fits in the drain timeout finishes, and the
- * one that does not ends with an error that allows a retry, then done.
+ * The packaged runtime stopped with a real SIGTERM while it streams two answers: readiness goes false at once, a
+ * new query is answered 200 with an error that allows a retry on a connection that then closes, so that Poe's own
+ * client asks again and a Service sends that to a replica still serving; the answer that fits in the drain timeout
+ * finishes, and the one that does not ends with an error that allows a retry, then done.
  */
 @Order(12)
 class DrainIT {
 
-    private static final Duration DRAIN = Duration.ofSeconds(3);
+    private static final Duration DRAIN = Duration.ofSeconds(8);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static FakeOpenAiServer upstream;
     private static RuntimeProcess runtime;
+    private static RuntimeProcess replica;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,19 +59,21 @@ class DrainIT {
                 metadata: {name: helper}
                 spec: {providerRef: {name: fake}}
                 """.formatted(upstream.baseUrl()));
-        runtime = RuntimeProcess.start(manifests, List.of("-Xmx256m"), List.of("-jar",
-                ControlPlane.REPO.resolve("bot-runtime/target/bot-runtime.jar").toString(),
-                "--botfleet.drain-timeout=" + DRAIN.toSeconds() + "s"));
+        List<String> launch = List.of("-jar", ControlPlane.REPO.resolve("bot-runtime/target/bot-runtime.jar").toString(),
+                "--botfleet.drain-timeout=" + DRAIN.toSeconds() + "s");
+        runtime = RuntimeProcess.start(manifests, List.of("-Xmx256m"), launch);
+        replica = RuntimeProcess.start(manifests, List.of("-Xmx256m"), launch);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         runtime.close();
+        replica.close();
         upstream.close();
     }
 
     @Test
-    void openAnswersFinishOrEndRetryablyAndNewQueriesAreRefused() throws Exception {
+    void openAnswersFinishOrEndRetryablyAndNewQueriesAreRetriedOnAnotherReplica() throws Exception {
         upstream.enqueue(FakeOpenAiServer.Reply.stream(Duration.ofMillis(200), words(8)),
                 FakeOpenAiServer.Reply.stream(Duration.ofMillis(200), words(60)));
         Answer fits = Answer.start(runtime.botUrl("helper"));
@@ -81,9 +86,20 @@ class DrainIT {
 
         await().atMost(Duration.ofSeconds(2)).until(() -> status(runtime.url("/actuator/health/readiness")) == 503);
         HttpResponse<String> refused = HTTP.send(query(runtime.botUrl("helper")), HttpResponse.BodyHandlers.ofString());
-        assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-        assertThat(refused.body()).contains("shutting down");
+        assertThat(refused.statusCode()).as("any other status Poe shows the user as an error").isEqualTo(200);
+        assertThat(refused.headers().firstValue("Connection")).hasValue("close");
+        assertThat(refused.body()).doesNotContain("event: text").containsSubsequence("event: error",
+                "\"allow_retry\":true", "The bot’s server is restarting", "event: done");
+
+        try (RoundRobinProxy service = new RoundRobinProxy(List.of(runtime.port(), replica.port()))) {
+            JsonNode seen = FastapiPoeClient.run("query", "http://127.0.0.1:" + service.port() + "/bots/", "helper",
+                    "any-key", "hello again");
+            assertThat(seen.path("error").isNull()).as(seen.toString()).isTrue();
+            assertThat(FastapiPoeClient.text(seen).strip()).isEqualTo("hello again");
+            assertThat(seen.path("failed_tries").asInt()).as("asked the draining runtime first").isEqualTo(1);
+            assertThat(service.connectionsTo(0)).isEqualTo(1);
+            assertThat(service.connectionsTo(1)).as("the retry reached the replica").isEqualTo(1);
+        }
 
         String finished = fits.body().get(10, TimeUnit.SECONDS);
         assertThat(finished).contains("event: done").doesNotContain("event: error");

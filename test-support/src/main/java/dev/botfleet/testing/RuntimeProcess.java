@@ -116,6 +116,11 @@ public final class RuntimeProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The port Poe's requests go to. */
+    public int port() {
+        return port;
+    }
+
     public String botUrl(String bot) {
         return url("/bots/" + bot);
     }
