@@ -73,8 +73,7 @@ public record Conversation(List<ChatMessage> prompt, List<List<ChatMessage>> tur
     }
 
     private static String text(ProtocolMessage.Attachment attachment) {
-        String name = attachment.name() == null ? "a file" : "\"" + attachment.name() + "\"";
-        return "Content of the attached file " + name + ":\n\n" + attachment.parsedContent();
+        return "Content of the attached file" + quoted(attachment.name()) + ":\n\n" + attachment.parsedContent();
     }
 
     /**
@@ -87,7 +86,10 @@ public record Conversation(List<ChatMessage> prompt, List<List<ChatMessage>> tur
         String name = separator >= 0 ? analysis.substring(0, separator) : attachment.name();
         String description = separator >= 0
                 ? analysis.substring(separator + IMAGE_ANALYSIS_SEPARATOR.length()) : analysis;
-        return "Description of the attached image" + (name == null || name.isBlank() ? "" : " \"" + name + "\"")
-                + ":\n\n" + description;
+        return "Description of the attached image" + quoted(name) + ":\n\n" + description;
+    }
+
+    private static String quoted(String name) {
+        return name == null || name.isBlank() ? "" : " \"" + name + "\"";
     }
 }

@@ -27,8 +27,13 @@ final class BenchClient implements AutoCloseable {
             .headers(headers -> headers.set("Content-Type", "application/json").set("Accept", "text/event-stream")
                     .set("Authorization", "Bearer bench"));
 
-    /** What one stream delivered. */
-    record Stream(double firstTokenMillis, double totalMillis, long tokens) {
+    /**
+     * What one stream delivered.
+     *
+     * @param meanTokenMillis when its tokens arrived, on average, from the request
+     * @param textEvents      how many Poe {@code text} events carried them (0 from the upstream directly)
+     */
+    record Stream(double firstTokenMillis, double totalMillis, long tokens, double meanTokenMillis, long textEvents) {
     }
 
     /** Streams from {@code url}, completing when the answer has ended. */
@@ -71,27 +76,28 @@ final class BenchClient implements AutoCloseable {
         pool.disposeLater().block(Duration.ofSeconds(30));
     }
 
-    /** Tokens counted across fragment boundaries. */
+    /** Tokens and text events counted across fragment boundaries. */
     private static final class Tally {
         private final long start;
+        private final Occurrences tokenMarks = new Occurrences(BenchUpstream.TOKEN);
+        private final Occurrences textEvents = new Occurrences("event: text");
         private long firstToken = -1;
         private long tokens;
-        private String tail = "";
+        private double tokenMillis;
 
         Tally(long start) {
             this.start = start;
         }
 
         void add(String fragment) {
-            String text = tail + fragment;
-            for (int at = text.indexOf(BenchUpstream.TOKEN); at >= 0; at = text.indexOf(BenchUpstream.TOKEN, at + 1)) {
-                tokens++;
-            }
+            long now = System.nanoTime();
+            long arrived = tokenMarks.count(fragment);
+            tokens += arrived;
+            tokenMillis += arrived * (now - start) / 1e6;
+            textEvents.count(fragment);
             if (tokens > 0 && firstToken < 0) {
-                firstToken = System.nanoTime();
+                firstToken = now;
             }
-            int keep = Math.min(text.length(), BenchUpstream.TOKEN.length() - 1);
-            tail = text.substring(text.length() - keep);
         }
 
         double firstTokenMillis() {
@@ -102,7 +108,31 @@ final class BenchClient implements AutoCloseable {
             if (tokens == 0) {
                 throw new IllegalStateException("no token in the answer");
             }
-            return new Stream(firstTokenMillis(), (System.nanoTime() - start) / 1e6, tokens);
+            return new Stream(firstTokenMillis(), (System.nanoTime() - start) / 1e6, tokens, tokenMillis / tokens,
+                    textEvents.total);
+        }
+    }
+
+    /** Occurrences of a marker in text that arrives in fragments, one split anywhere counted once. */
+    private static final class Occurrences {
+        private final String marker;
+        private String tail = "";
+        private long total;
+
+        Occurrences(String marker) {
+            this.marker = marker;
+        }
+
+        /** The occurrences that {@code fragment} completes. */
+        long count(String fragment) {
+            String text = tail + fragment;
+            long found = 0;
+            for (int at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+                found++;
+            }
+            tail = text.substring(text.length() - Math.min(text.length(), marker.length() - 1));
+            total += found;
+            return found;
         }
     }
 }

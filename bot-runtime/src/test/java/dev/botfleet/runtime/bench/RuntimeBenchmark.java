@@ -47,9 +47,15 @@ class RuntimeBenchmark {
     private static final String HOLD = BenchUpstream.model(2, 600_000);
     private static final String PACED_10MS = BenchUpstream.model(200, 10);
     private static final String PACED_20MS = BenchUpstream.model(100, 20);
+    /** Issue 27's long answer: 12,000 deltas at once, 72,000 characters (under Poe's 100,000). */
+    private static final String TWELVE_THOUSAND = BenchUpstream.model(12_000, 0);
+    /** Turns text coalescing off: every delta its own event, as before it existed. */
+    private static final List<String> ONE_EVENT_PER_DELTA = List.of("-Dbotfleet.poe.text-batch=1",
+            "-Dbotfleet.poe.text-interval=0ms", "-Dbotfleet.poe.max-events=2000000000");
 
     private static final Map<String, String> BENCH_BOTS = Map.of("burst", BURST, "steady", STEADY, "long", LONG,
-            "many", MANY, "hold", HOLD, "paced-10ms", PACED_10MS, "paced-20ms", PACED_20MS);
+            "many", MANY, "hold", HOLD, "paced-10ms", PACED_10MS, "paced-20ms", PACED_20MS,
+            "twelve-thousand", TWELVE_THOUSAND);
 
     private static final String QUERY = PoeClient.query("hi").toString();
 
@@ -95,6 +101,9 @@ class RuntimeBenchmark {
             if (section("bots")) {
                 configuredBots();
             }
+            if (section("events")) {
+                eventsPerAnswer();
+            }
             if (section("startup")) {
                 startup();
             }
@@ -106,12 +115,15 @@ class RuntimeBenchmark {
      * (a JFR recording, say); the HTTP/2 sections may raise its connection limit with
      * {@code -Dbench.runtimeJvmOptions=-Dbotfleet.max-connections=19000}.
      */
-    private static RuntimeProcess startRuntime(Path manifests) throws Exception {
+    private static RuntimeProcess startRuntime(Path manifests, String... moreOptions) throws Exception {
         if (!SHIPPED) {
-            return RuntimeProcess.startJar(manifests, HEAP);
+            List<String> options = new ArrayList<>(List.of(HEAP));
+            options.addAll(List.of(moreOptions));
+            return RuntimeProcess.startJar(manifests, options.toArray(String[]::new));
         }
         ShippedRuntime shipped = ShippedRuntime.read();
         List<String> options = new ArrayList<>(shipped.jvmOptions());
+        options.addAll(List.of(moreOptions));
         options.addAll(RuntimeProcess.extraJvmOptions());
         List<String> launch = new ArrayList<>(List.of("-jar", RuntimeProcess.JAR.toString()));
         launch.addAll(shipped.arguments());
@@ -161,9 +173,10 @@ class RuntimeBenchmark {
     }
 
     /**
-     * {@code -Dbench.sections=burst,steady,throughput,streams,streams-h2,bots,startup,anchor,anchor-streams,h2} runs
-     * some sections only; anchor runs the burst, steady and throughput sections asked for against the fastapi_poe
-     * anchor, h2 runs them once more through the runtime with HTTP/2 to the upstream.
+     * {@code -Dbench.sections=burst,steady,throughput,streams,streams-h2,bots,startup,anchor,anchor-streams,h2,events}
+     * runs some sections only; anchor runs the burst, steady and throughput sections asked for against the
+     * fastapi_poe anchor, h2 runs them once more through the runtime with HTTP/2 to the upstream, events compares
+     * text coalesced and not.
      */
     private static boolean section(String name) {
         String sections = System.getProperty("bench.sections", "");
@@ -257,6 +270,65 @@ class RuntimeBenchmark {
             rounds.add(tokens / ((System.nanoTime() - start) / 1e9));
         }
         return median(rounds);
+    }
+
+    /** One row of the events section: an upstream answer's script and the bot that relays it. */
+    private record Script(String label, String bot, String model) {
+    }
+
+    /** What the runtime made of one script: per answer, on average. */
+    private record EventsRow(double textEvents, double addedMillisPerChunk, double cpuMillis) {
+    }
+
+    /**
+     * Text events per answer, the time coalescing adds to each chunk (when its tokens arrived, on average, through
+     * the runtime less directly) and the runtime's CPU per answer with 100 answers at once, as shipped and with
+     * coalescing turned off.
+     */
+    private void eventsPerAnswer() throws Exception {
+        List<Script> scripts = List.of(new Script("20 chunks, 50 ms apart", "steady", STEADY),
+                new Script("20 chunks, 5 ms apart", "burst", BURST),
+                new Script("200 chunks, 10 ms apart", "paced-10ms", PACED_10MS),
+                new Script("2,000 chunks at once", "many", MANY),
+                new Script("12,000 chunks at once", "twelve-thousand", TWELVE_THOUSAND));
+        Map<Script, EventsRow> coalesced = eventsRows(scripts);
+        Map<Script, EventsRow> perDelta = eventsRows(scripts, ONE_EVENT_PER_DELTA.toArray(String[]::new));
+        System.out.printf("%n### Events per answer: text coalesced (as shipped) / one event per delta (%s)%n%n",
+                String.join(" ", ONE_EVENT_PER_DELTA));
+        System.out.println("| upstream answer | text events per answer | added ms per chunk (mean) | "
+                + "server CPU per answer, 100 at once (ms) |");
+        System.out.println("| --- | --- | --- | --- |");
+        for (Script script : scripts) {
+            EventsRow on = coalesced.get(script);
+            EventsRow off = perDelta.get(script);
+            System.out.printf("| %s | %,.0f / %,.0f | %.1f / %.1f | %.2f / %.2f |%n", script.label(), on.textEvents(),
+                    off.textEvents(), on.addedMillisPerChunk(), off.addedMillisPerChunk(), on.cpuMillis(),
+                    off.cpuMillis());
+        }
+    }
+
+    private Map<Script, EventsRow> eventsRows(List<Script> scripts, String... options) throws Exception {
+        Map<Script, EventsRow> rows = new java.util.HashMap<>();
+        try (RuntimeProcess runtime = startRuntime(fleet(0), options)) {
+            warmUp(runtime);
+            PoeServer server = server(runtime, "runtime", "");
+            for (Script script : scripts) {
+                List<Stream> direct = Flux.range(0, 20).concatMap(i -> direct(script.model())).collectList().block();
+                List<Stream> relayed = Flux.range(0, 20).concatMap(i -> relayed(server, script.bot()))
+                        .collectList().block();
+                double cpuBefore = server.cpuMillis();
+                int answers = 200;
+                Flux.range(0, answers).flatMap(i -> relayed(server, script.bot()), 100).blockLast();
+                double cpu = (server.cpuMillis() - cpuBefore) / answers;
+                rows.put(script, new EventsRow(mean(relayed, Stream::textEvents),
+                        mean(relayed, Stream::meanTokenMillis) - mean(direct, Stream::meanTokenMillis), cpu));
+            }
+        }
+        return rows;
+    }
+
+    private static double mean(List<Stream> streams, java.util.function.ToDoubleFunction<Stream> value) {
+        return streams.stream().mapToDouble(value).average().orElse(Double.NaN);
     }
 
     /** A fresh runtime holds more and more streams of {@code bot}; RSS is read after a full collection. */

@@ -9,12 +9,20 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import reactor.util.context.Context;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +34,54 @@ class PoeFramesTest {
     /** Longer than the event budget's own pacing (600 s over 10,000 events), so these tests see it alone. */
     private static final PoeLimits PACED = new PoeLimits(null, null, null, Duration.ofMillis(50), null);
 
-    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    private final CountingScheduler time = new CountingScheduler(clock);
+
+    /** Virtual time that knows how many timers were set, and which are still waiting. */
+    private static final class CountingScheduler implements Scheduler {
+
+        private final VirtualTimeScheduler time;
+        private final Set<Disposable> waiting = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger set = new AtomicInteger();
+
+        CountingScheduler(VirtualTimeScheduler time) {
+            this.time = time;
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            return schedule(task, 0, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            set.incrementAndGet();
+            AtomicReference<Disposable> scheduled = new AtomicReference<>();
+            Disposable tracked = new Disposable() {
+                @Override
+                public void dispose() {
+                    waiting.remove(this);
+                    scheduled.get().dispose();
+                }
+            };
+            waiting.add(tracked);
+            scheduled.set(time.schedule(() -> {
+                waiting.remove(tracked);
+                task.run();
+            }, delay, unit));
+            return tracked;
+        }
+
+        @Override
+        public Worker createWorker() {
+            return time.createWorker();
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            return time.now(unit);
+        }
+    }
 
     /** One answer being written: what the handler sends, and what reached the caller. */
     private final class Answer {
@@ -123,7 +178,7 @@ class PoeFramesTest {
     }
 
     private void advance(long millis) {
-        time.advanceTimeBy(Duration.ofMillis(millis));
+        clock.advanceTimeBy(Duration.ofMillis(millis));
     }
 
     @Test
@@ -168,11 +223,21 @@ class PoeFramesTest {
         advance(1);
         assertThat(answer.texts()).containsExactly("Hello", ", world");
 
+        advance(10);
+        answer.text("!", "?");
+        advance(39);
+        assertThat(answer.texts()).containsExactly("Hello", ", world");
+        advance(1);
+        assertThat(answer.texts()).as("every wait gets its timer").containsExactly("Hello", ", world", "!?");
+
         advance(200);
-        answer.text("!");
-        assertThat(answer.texts()).as("after a longer pause text goes at once").containsExactly("Hello", ", world", "!");
+        answer.text(" Bye.");
+        assertThat(answer.texts()).as("after a longer pause text goes at once")
+                .containsExactly("Hello", ", world", "!?", " Bye.");
         answer.end();
-        assertThat(answer.events().get(answer.events().size() - 1).name()).isEqualTo("done");
+        assertThat(answer.events()).extracting(SseEvents.Event::name).containsOnlyOnce("done").last()
+                .isEqualTo("done");
+        assertThat(time.waiting).as("no timer left behind").isEmpty();
     }
 
     @Test
@@ -199,6 +264,53 @@ class PoeFramesTest {
     }
 
     @Test
+    void aCallerThatDoesNotReadHoldsTheHandlerBackAndGetsEverythingWhenItReads() {
+        AtomicLong asked = new AtomicLong();
+        Sinks.Many<PoeEvent> handler = Sinks.many().unicast().onBackpressureBuffer();
+        List<String> frames = new ArrayList<>();
+        AtomicBoolean completed = new AtomicBoolean();
+        AtomicReference<Subscription> caller = new AtomicReference<>();
+        new PoeFrames(new PoeEventCodec(new ObjectMapper()), new PoeLimits(100_000, null, null, null, null),
+                KEEP_ALIVE, time).write(handler.asFlux().doOnRequest(asked::addAndGet), "en")
+                .subscribe(new BaseSubscriber<>() {
+                    @Override
+                    protected void hookOnSubscribe(Subscription subscription) {
+                        caller.set(subscription);
+                        subscription.request(1);
+                    }
+
+                    @Override
+                    protected void hookOnNext(String frame) {
+                        frames.add(frame);
+                    }
+
+                    @Override
+                    protected void hookOnComplete() {
+                        completed.set(true);
+                    }
+                });
+        for (int i = 0; i < 1_000; i++) {
+            handler.tryEmitNext(new PoeEvent.SuggestedReply("reply " + i));
+        }
+        handler.tryEmitNext(new PoeEvent.Done());
+        handler.tryEmitComplete();
+        advance(10_000);
+
+        assertThat(frames).as("the comment, and no keep-alive without demand").containsExactly(
+                PoeEventCodec.KEEP_ALIVE);
+        assertThat(asked.get()).as("events asked of the handler while nothing is read").isLessThanOrEqualTo(64);
+        assertThat(completed).isFalse();
+
+        caller.get().request(Long.MAX_VALUE);
+        List<SseEvents.Event> events = SseEvents.parse(String.join("", frames));
+        assertThat(events).hasSize(1_001);
+        assertThat(events.get(999).text()).isEqualTo("reply 999");
+        assertThat(events.get(1_000).name()).isEqualTo("done");
+        assertThat(completed).isTrue();
+        assertThat(time.waiting).isEmpty();
+    }
+
+    @Test
     void aReaderThatFallsBehindGetsTheTextThatWaitedAsOneEvent() {
         Answer answer = new Answer(PACED, 1, "en");
         assertThat(answer.frames).containsExactly(PoeEventCodec.KEEP_ALIVE);
@@ -211,63 +323,77 @@ class PoeFramesTest {
         assertThat(answer.texts()).isEmpty();
         assertThat(answer.cancelled).as("the answer is not dropped").isFalse();
 
+        advance(10_000);
+        assertThat(answer.frames).as("no keep-alive the caller did not ask for").hasSize(1);
+
         answer.request(Long.MAX_VALUE);
         assertThat(answer.texts()).containsExactly("one two three");
     }
 
     @Test
-    void twelveThousandDeltasAtOnceBecomeFewEventsWithTheTextWhole() {
-        Answer answer = new Answer(PoeLimits.POE);
-        StringBuilder sent = new StringBuilder();
-        for (int i = 0; i < 12_000; i++) {
-            String delta = "w" + i + " ";
-            sent.append(delta);
-            answer.text(delta);
-            if (i % 100 == 0) {
-                advance(1);
-            }
+    void silenceCostsOneTimerPerKeepAliveAndTextOnePerWait() {
+        Answer answer = new Answer(PACED);
+        advance(30_000);
+        assertThat(answer.comments()).isEqualTo(11);
+        assertThat(time.set.get()).as("the deadline and one timer per keep-alive").isEqualTo(1 + 11);
+
+        answer.text("a", "b");
+        int before = time.set.get();
+        advance(50);
+        assertThat(answer.texts()).containsExactly("a", "b");
+        assertThat(time.set.get() - before).as("a single timer for the waiting text").isLessThanOrEqualTo(2);
+    }
+
+    /** Text pacing keeps room for the end of the answer and for what handlers send besides text. */
+    @Test
+    void textNeverTakesTheEventsTheEndOfTheAnswerNeeds() {
+        Answer answer = new Answer(new PoeLimits(30, null, null, Duration.ofMillis(1), null));
+        int othersFirst = 30 - PoeLimits.CLOSING_EVENTS - PoeLimits.SPARE_EVENTS - 1;
+        for (int i = 0; i < othersFirst; i++) {
+            answer.send(new PoeEvent.SuggestedReply("reply " + i));
         }
-        answer.end();
+        answer.text("a");
         advance(1_000);
-        assertThat(String.join("", answer.texts())).isEqualTo(sent.toString());
-        // 120 ms at one event per 30 ms, and one per 4,096 characters waiting (about 80,000 in all).
-        assertThat(answer.events().size()).isLessThanOrEqualTo(1 + 4 + 80_000 / 4_096 + 1);
-        assertThat(answer.completed).isTrue();
-    }
+        answer.text("b");
+        advance(10_000);
+        assertThat(answer.texts()).as("pacing used its last event on 'a'; 'b' waits").containsExactly("a");
+        assertThat(answer.events()).hasSize(othersFirst + 1);
 
-    /** A provider streaming every 5 ms for ten minutes: 120,000 deltas, and Poe's 10,000 events still hold. */
-    @Test
-    void theEventBudgetLastsUntilTheDeadlineWhateverTheProviderSends() {
-        Answer answer = new Answer(new PoeLimits(null, 10_000_000, null, null, null));
-        long deltas = 0;
-        while (!answer.completed.get()) {
-            answer.text("x");
-            deltas++;
-            advance(5);
-        }
-        assertThat(deltas).isGreaterThan(100_000);
-        assertThat(answer.events()).hasSizeLessThanOrEqualTo(10_000);
-        assertThat(answer.events().size()).as("yet the budget is used, not hoarded").isGreaterThan(5_000);
-        assertThat(answer.cut.get().limit()).isEqualTo(AnswerLimit.TIME);
-        assertThat(answer.texts().get(answer.texts().size() - 1)).endsWith(AnswerLimit.TIME.notice("en"));
-        assertThat(answer.cancelled).isTrue();
+        answer.send(new PoeEvent.SuggestedReply("last"));
+        answer.end();
+        assertThat(answer.texts()).containsExactly("a", "b");
+        assertThat(answer.events()).extracting(SseEvents.Event::name).endsWith("text", "suggested_reply", "done");
+        assertThat(answer.cut.get().limit()).isNull();
     }
 
     @Test
-    void atTheCharacterLimitTheAnswerEndsWithANoticeAndTheHandlerIsCancelled() {
+    void textThatFillsExactlyTheRoomIsNoCut() {
         PoeLimits limits = new PoeLimits(null, 1_000, null, null, null);
-        Answer answer = new Answer(limits);
-        for (int i = 0; i < 30; i++) {
-            answer.text("0123456789".repeat(5));
-            advance(100);
+        int room = 1_000 - PoeLimits.NOTICE_ROOM;
+        Answer appended = new Answer(limits).text("a".repeat(room - 1), "b").end();
+        assertThat(appended.cut.get().limit()).isNull();
+        assertThat(String.join("", appended.texts())).hasSize(room);
+
+        Answer replaced = new Answer(limits).send(new PoeEvent.ReplaceResponse("c".repeat(room))).end();
+        assertThat(replaced.cut.get().limit()).isNull();
+        assertThat(SseEvents.answer(replaced.events())).isEqualTo("c".repeat(room));
+    }
+
+    /** A handler that emits synchronously queues many events at once; those behind the cut are dropped. */
+    @Test
+    void eventsQueuedBehindACutAreDropped() {
+        List<PoeEvent> many = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            many.add(new PoeEvent.Text("0123456789".repeat(10)));
         }
-        String text = String.join("", answer.texts());
-        assertThat(text.codePointCount(0, text.length())).isLessThanOrEqualTo(1_000);
-        assertThat(text).startsWith("0123456789").endsWith("\n\n" + AnswerLimit.LENGTH.notice("en"));
-        assertThat(answer.events().get(answer.events().size() - 1).name()).isEqualTo("done");
-        assertThat(answer.cancelled).isTrue();
-        assertThat(answer.cut.get().limit()).isEqualTo(AnswerLimit.LENGTH);
-        assertThat(answer.completed).isTrue();
+        many.add(new PoeEvent.Done());
+        List<String> frames = new ArrayList<>();
+        new PoeFrames(new PoeEventCodec(new ObjectMapper()), new PoeLimits(null, 1_000, null, null, null),
+                KEEP_ALIVE, time).write(Flux.fromIterable(many), "en").subscribe(frames::add);
+
+        List<SseEvents.Event> events = SseEvents.parse(String.join("", frames));
+        assertThat(events).extracting(SseEvents.Event::name).containsExactly("text", "done");
+        assertThat(events.get(0).text()).hasSizeLessThanOrEqualTo(1_000).endsWith(AnswerLimit.LENGTH.notice("en"));
     }
 
     @Test
@@ -299,6 +425,7 @@ class PoeFramesTest {
 
     @Test
     void atTheTimeLimitASilentAnswerEndsWithTheNoticeInTheUsersLanguage() {
+        advance(5_000);
         Answer answer = new Answer(new PoeLimits(null, null, Duration.ofSeconds(20), null, null), Long.MAX_VALUE,
                 "de");
         advance(19_999);
@@ -308,6 +435,7 @@ class PoeFramesTest {
         assertThat(answer.events().get(1).name()).isEqualTo("done");
         assertThat(answer.cancelled).isTrue();
         assertThat(answer.completed).isTrue();
+        assertThat(time.waiting).isEmpty();
     }
 
     @Test
@@ -330,9 +458,56 @@ class PoeFramesTest {
         answer.hangUp();
         assertThat(answer.cancelled).isTrue();
         int written = answer.frames.size();
+        assertThat(time.waiting).as("every timer is cancelled").isEmpty();
         advance(60_000);
         assertThat(answer.frames).as("no keep-alive, no text after the hang-up").hasSize(written);
         assertThat(answer.cut.get().limit()).isNull();
+    }
+
+    @Test
+    void theAnswerEndsAtDoneEvenIfTheHandlersFluxGoesOn() {
+        List<String> frames = new ArrayList<>();
+        AtomicBoolean completed = new AtomicBoolean();
+        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
+                .write(Flux.concat(Flux.just(new PoeEvent.Text("a"), new PoeEvent.Done()), Flux.never()), "en")
+                .subscribe(frames::add, null, () -> completed.set(true));
+        assertThat(SseEvents.parse(String.join("", frames))).extracting(SseEvents.Event::name)
+                .containsExactly("text", "done");
+        assertThat(completed).isTrue();
+    }
+
+    @Test
+    void aHandlerThatEndsWithoutDoneStillEndsWithDone() {
+        List<String> frames = new ArrayList<>();
+        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
+                .write(Flux.just(new PoeEvent.Text("a"), new PoeEvent.Text("b")), "en").subscribe(frames::add);
+        List<SseEvents.Event> events = SseEvents.parse(String.join("", frames));
+        assertThat(events).extracting(SseEvents.Event::name).containsExactly("text", "done");
+        assertThat(events.get(0).text()).isEqualTo("ab");
+    }
+
+    /** PoeStream turns a handler's failure into an error event; a failure past it is the connection's end. */
+    @Test
+    void aFailureOfTheEventsEndsTheWireAfterWhatCameBefore() {
+        List<String> frames = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
+                .write(Flux.concat(Flux.just(new PoeEvent.Text("a")), Flux.error(new IllegalStateException("bug"))),
+                        "en").subscribe(frames::add, failure::set);
+        assertThat(SseEvents.parse(String.join("", frames))).extracting(SseEvents.Event::text).containsExactly("a");
+        assertThat(failure.get()).hasMessage("bug");
+        assertThat(time.waiting).isEmpty();
+    }
+
+    @Test
+    void theCallersContextReachesTheHandler() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
+                .write(Flux.deferContextual(view -> {
+                    seen.set(view.get("trace"));
+                    return Flux.just(new PoeEvent.Done());
+                }), "en").contextWrite(Context.of("trace", "t-1")).subscribe();
+        assertThat(seen.get()).isEqualTo("t-1");
     }
 
     @Test
@@ -346,6 +521,7 @@ class PoeFramesTest {
                         cancel();
                     }
                 });
+        assertThat(time.waiting).isEmpty();
         advance(Duration.ofMinutes(11).toMillis());
         assertThat(started).isFalse();
     }

@@ -120,6 +120,10 @@ class UserTextsTest {
         assertThat(UserError.IMAGE_TOO_LARGE.in("en", "5 MB").errorType()).isEqualTo("user_caused_error");
         assertThat(UserError.NOT_AN_IMAGE.in("en").errorType()).isEqualTo("user_caused_error");
         assertThat(UserError.PROVIDER_UNAVAILABLE.in("en").allowRetry()).isTrue();
+        assertThat(UserError.MESSAGE_TOO_LONG.causedByUser()).isTrue();
+        assertThat(UserError.PROVIDER_UNAVAILABLE.causedByUser()).isFalse();
+        assertThat(UserError.BOT_BUSY.allowRetry()).isTrue();
+        assertThat(UserError.TOO_FAST.allowRetry()).isFalse();
         assertThat(UserError.PROVIDER_UNAVAILABLE.in("en").errorType()).isNull();
         assertThat(UserError.IMAGE_TOO_LARGE.in("es", "5 MB").text()).contains("hasta 5 MB");
     }
