@@ -39,7 +39,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import java.nio.file.Path;
@@ -143,8 +142,8 @@ public class RuntimeConfiguration {
                             ObjectMapper json, RuntimeProperties properties, MeterRegistry registry, Drain drain,
                             BotMetrics metrics) {
         return new PoeEndpoint(live, new AccessKeyCheck(secrets), new PoeRequests(json), handler,
-                new PoeStream(redactor),
-                new PoeFrames(new PoeEventCodec(json), properties.poe(), properties.keepAlive(), Schedulers.parallel()),
+                new PoeStream(redactor, new PoeFrames(new PoeEventCodec(json), properties.poe(),
+                        properties.keepAlive())),
                 json, (int) properties.maxRequestSize().toBytes(),
                 new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry), drain, metrics);
     }

@@ -77,7 +77,10 @@ class PoeProtocolTest extends RuntimeTestBase {
     }
 
     @Test
-    void reportsAreAnsweredWithAnEmptyObject() {
+    void reportsAreAnsweredWithAnEmptyObjectAndPoesErrorReportsCounted() {
+        io.micrometer.core.instrument.Counter reports = registry.find("botfleet.poe.error.reports")
+                .tags("bot", "echo").counter();
+        double before = reports == null ? 0 : reports.count();
         for (String file : List.of("04_report_feedback.json", "05_report_reaction.json", "06_report_error.json")) {
             JsonNode vector = Vectors.load(file);
             HttpResponse<String> response = poe.post("/bots/echo", (ObjectNode) vector.at("/request/body"),
@@ -85,6 +88,8 @@ class PoeProtocolTest extends RuntimeTestBase {
             assertThat(response.statusCode()).as(file).isEqualTo(vector.at("/expected/status").asInt());
             assertThat(response.body()).as(file).isEqualTo(vector.at("/expected/body_raw").asText());
         }
+        assertThat(registry.get("botfleet.poe.error.reports").tags("bot", "echo").counter().count())
+                .as("only report_error counts").isEqualTo(before + 1);
     }
 
     /**

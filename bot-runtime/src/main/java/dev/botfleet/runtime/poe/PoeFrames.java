@@ -40,13 +40,11 @@ public final class PoeFrames {
     private final PoeEventCodec codec;
     private final PoeLimits limits;
     private final long keepAliveMillis;
-    private final Scheduler timers;
 
-    public PoeFrames(PoeEventCodec codec, PoeLimits limits, Duration keepAlive, Scheduler timers) {
+    public PoeFrames(PoeEventCodec codec, PoeLimits limits, Duration keepAlive) {
         this.codec = codec;
         this.limits = limits;
         this.keepAliveMillis = keepAlive.toMillis();
-        this.timers = timers;
     }
 
     /**
@@ -54,9 +52,10 @@ public final class PoeFrames {
      * cancelled at a limit.
      *
      * @param languageCode the user's, for the notice of a limit
+     * @param timers       where the answer's keep-alives, text pacing and deadline are timed
      */
-    public Flux<String> write(Flux<PoeEvent> answer, String languageCode) {
-        return Flux.from(subscriber -> new Writer(subscriber, languageCode).start(answer));
+    public Flux<String> write(Flux<PoeEvent> answer, String languageCode, Scheduler timers) {
+        return Flux.from(subscriber -> new Writer(subscriber, languageCode, timers).start(answer));
     }
 
     private enum Tick { TEXT, KEEP_ALIVE, DEADLINE }
@@ -78,6 +77,7 @@ public final class PoeFrames {
 
         private final Subscriber<? super String> downstream;
         private final String languageCode;
+        private final Scheduler timers;
         private final AnswerCut cut = new AnswerCut();
         private final Queue<Object> signals = new ConcurrentLinkedQueue<>();
         private final AtomicInteger wip = new AtomicInteger();
@@ -100,9 +100,10 @@ public final class PoeFrames {
         private Disposable keepAliveTimer;
         private Disposable deadlineTimer;
 
-        Writer(Subscriber<? super String> downstream, String languageCode) {
+        Writer(Subscriber<? super String> downstream, String languageCode, Scheduler timers) {
             this.downstream = downstream;
             this.languageCode = languageCode;
+            this.timers = timers;
         }
 
         void start(Flux<PoeEvent> answer) {

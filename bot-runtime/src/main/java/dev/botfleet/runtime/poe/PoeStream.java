@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 
 /**
@@ -13,16 +14,27 @@ import reactor.core.publisher.Mono;
  * {@code error}, then {@code done} exactly once; a handler that fails becomes an {@code error} event. {@code meta} is
  * sent only when it differs from Poe's defaults, and then just before the first event of content: an answer whose
  * first event is an {@code error} must start with it, since Poe's client retries an error that allows a retry only
- * when nothing came before it. {@link PoeFrames} writes the result.
+ * when nothing came before it. {@link PoeFrames} writes the result on the wire.
  */
 public final class PoeStream {
 
     private static final Logger log = LoggerFactory.getLogger(PoeStream.class);
 
     private final SecretRedactor redactor;
+    private final PoeFrames frames;
 
-    public PoeStream(SecretRedactor redactor) {
+    public PoeStream(SecretRedactor redactor, PoeFrames frames) {
         this.redactor = redactor;
+        this.frames = frames;
+    }
+
+    /**
+     * The wire frames of the answer: its events framed as below, written within Poe's limits.
+     *
+     * @param timers where its keep-alives and paced text are timed: the caller connection's event loop
+     */
+    public Flux<String> frames(PoeEvent.Meta meta, Flux<PoeEvent> answer, String languageCode, Scheduler timers) {
+        return frames.write(events(meta, answer, languageCode), languageCode, timers);
     }
 
     /** @param languageCode the user's, for the error of a handler that fails */

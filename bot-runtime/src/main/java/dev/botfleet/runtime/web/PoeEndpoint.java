@@ -17,7 +17,6 @@ import dev.botfleet.runtime.FleetContext;
 import dev.botfleet.runtime.Models;
 import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.config.LiveFleet;
-import dev.botfleet.runtime.poe.PoeFrames;
 import dev.botfleet.runtime.poe.PoeRequest;
 import dev.botfleet.runtime.poe.PoeRequests;
 import dev.botfleet.runtime.poe.PoeSettingsResponse;
@@ -31,13 +30,11 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 import reactor.netty.channel.AbortedException;
 
 import java.nio.charset.StandardCharsets;
@@ -55,7 +52,6 @@ public final class PoeEndpoint {
     private final PoeRequests requests;
     private final BotHandler handler;
     private final PoeStream stream;
-    private final PoeFrames frames;
     private final ObjectMapper json;
     private final int maxBodyBytes;
     private final BodyBudget bodyBudget;
@@ -63,14 +59,13 @@ public final class PoeEndpoint {
     private final BotMetrics metrics;
 
     public PoeEndpoint(LiveFleet live, AccessKeyCheck accessKeys, PoeRequests requests, BotHandler handler,
-                       PoeStream stream, PoeFrames frames, ObjectMapper json, int maxBodyBytes, BodyBudget bodyBudget,
-                       Drain drain, BotMetrics metrics) {
+                       PoeStream stream, ObjectMapper json, int maxBodyBytes, BodyBudget bodyBudget, Drain drain,
+                       BotMetrics metrics) {
         this.live = live;
         this.accessKeys = accessKeys;
         this.requests = requests;
         this.handler = handler;
         this.stream = stream;
-        this.frames = frames;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.bodyBudget = bodyBudget;
@@ -125,7 +120,7 @@ public final class PoeEndpoint {
 
     private Mono<ServerResponse> dispatch(ServerRequest request, BotContext context, PoeRequest poeRequest) {
         if (poeRequest instanceof PoeRequest.Query query) {
-            return answer(context, query.query(), hangUp(request));
+            return answer(context, query.query(), CallerConnection.of(request));
         }
         if (poeRequest instanceof PoeRequest.Settings) {
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
@@ -144,26 +139,15 @@ public final class PoeEndpoint {
     }
 
     /**
-     * Signals once the caller's connection is gone. Writing to a connection the caller reset does not always
-     * fail (the first frames fit in the socket's buffer), so the answer, and with it the provider's stream, is
-     * cancelled on this signal instead.
-     */
-    private static Mono<Boolean> hangUp(ServerRequest request) {
-        Object nativeRequest = ((AbstractServerHttpRequest) request.exchange().getRequest()).getNativeRequest();
-        return nativeRequest instanceof Connection connection
-                ? connection.onDispose().then(Mono.just(Boolean.TRUE)) : Mono.never();
-    }
-
-    /**
      * The answer as a 200 event stream. While the runtime drains, a new query gets an error that allows a retry, on a
      * connection that then closes: Poe's client asks again, and the Service sends that to a replica still serving.
      */
-    private Mono<ServerResponse> answer(BotContext context, QueryRequest query, Mono<Boolean> hangUp) {
+    private Mono<ServerResponse> answer(BotContext context, QueryRequest query, CallerConnection caller) {
         boolean draining = drain.draining();
         Flux<PoeEvent> answer = draining ? Flux.just(UserError.SERVER_RESTARTING.in(query.languageCode()))
                 : drain.track(handler.answer(context, query), query.languageCode());
-        Flux<String> wire = frames.write(stream.events(meta(context.bot()), answer, query.languageCode()),
-                query.languageCode()).takeUntilOther(hangUp);
+        Flux<String> wire = stream.frames(meta(context.bot()), answer, query.languageCode(), caller.timers())
+                .takeUntilOther(caller.hangUp());
         // writeWith, not writeAndFlushWith: Reactor Netty flushes whenever no further frame is ready, so a lone
         // token leaves at once while frames arriving together share one write.
         BodyInserter<Flux<String>, org.springframework.http.ReactiveHttpOutputMessage> inserter =

@@ -282,8 +282,8 @@ class RuntimeBenchmark {
 
     /**
      * Text events per answer, the time coalescing adds to each chunk (when its tokens arrived, on average, through
-     * the runtime less directly) and the runtime's CPU per answer with 100 answers at once, as shipped and with
-     * coalescing turned off.
+     * the runtime less directly) and the runtime's CPU per answer with 100 answers at once: two runtimes side by
+     * side, one as shipped and one with coalescing turned off, measured in turn, three rounds, the median.
      */
     private void eventsPerAnswer() throws Exception {
         List<Script> scripts = List.of(new Script("20 chunks, 50 ms apart", "steady", STEADY),
@@ -291,40 +291,43 @@ class RuntimeBenchmark {
                 new Script("200 chunks, 10 ms apart", "paced-10ms", PACED_10MS),
                 new Script("2,000 chunks at once", "many", MANY),
                 new Script("12,000 chunks at once", "twelve-thousand", TWELVE_THOUSAND));
-        Map<Script, EventsRow> coalesced = eventsRows(scripts);
-        Map<Script, EventsRow> perDelta = eventsRows(scripts, ONE_EVENT_PER_DELTA.toArray(String[]::new));
-        System.out.printf("%n### Events per answer: text coalesced (as shipped) / one event per delta (%s)%n%n",
-                String.join(" ", ONE_EVENT_PER_DELTA));
-        System.out.println("| upstream answer | text events per answer | added ms per chunk (mean) | "
-                + "server CPU per answer, 100 at once (ms) |");
-        System.out.println("| --- | --- | --- | --- |");
-        for (Script script : scripts) {
-            EventsRow on = coalesced.get(script);
-            EventsRow off = perDelta.get(script);
-            System.out.printf("| %s | %,.0f / %,.0f | %.1f / %.1f | %.2f / %.2f |%n", script.label(), on.textEvents(),
-                    off.textEvents(), on.addedMillisPerChunk(), off.addedMillisPerChunk(), on.cpuMillis(),
-                    off.cpuMillis());
+        try (RuntimeProcess coalescing = startRuntime(fleet(0));
+             RuntimeProcess perDelta = startRuntime(fleet(0), ONE_EVENT_PER_DELTA.toArray(String[]::new))) {
+            warmUp(coalescing);
+            warmUp(perDelta);
+            System.out.printf("%n### Events per answer: text coalesced (as shipped) / one event per delta (%s)%n%n",
+                    String.join(" ", ONE_EVENT_PER_DELTA));
+            System.out.println("| upstream answer | text events per answer | added ms per chunk (mean) | "
+                    + "server CPU per answer, 100 at once (ms) |");
+            System.out.println("| --- | --- | --- | --- |");
+            for (Script script : scripts) {
+                List<EventsRow> on = new ArrayList<>();
+                List<EventsRow> off = new ArrayList<>();
+                for (int round = 0; round < 3; round++) {
+                    on.add(eventsRow(server(coalescing, "runtime", ""), script));
+                    off.add(eventsRow(server(perDelta, "runtime", ""), script));
+                }
+                System.out.printf("| %s | %,.0f / %,.0f | %.1f / %.1f | %.2f / %.2f |%n", script.label(),
+                        median(on, EventsRow::textEvents), median(off, EventsRow::textEvents),
+                        median(on, EventsRow::addedMillisPerChunk), median(off, EventsRow::addedMillisPerChunk),
+                        median(on, EventsRow::cpuMillis), median(off, EventsRow::cpuMillis));
+            }
         }
     }
 
-    private Map<Script, EventsRow> eventsRows(List<Script> scripts, String... options) throws Exception {
-        Map<Script, EventsRow> rows = new java.util.HashMap<>();
-        try (RuntimeProcess runtime = startRuntime(fleet(0), options)) {
-            warmUp(runtime);
-            PoeServer server = server(runtime, "runtime", "");
-            for (Script script : scripts) {
-                List<Stream> direct = Flux.range(0, 20).concatMap(i -> direct(script.model())).collectList().block();
-                List<Stream> relayed = Flux.range(0, 20).concatMap(i -> relayed(server, script.bot()))
-                        .collectList().block();
-                double cpuBefore = server.cpuMillis();
-                int answers = 200;
-                Flux.range(0, answers).flatMap(i -> relayed(server, script.bot()), 100).blockLast();
-                double cpu = (server.cpuMillis() - cpuBefore) / answers;
-                rows.put(script, new EventsRow(mean(relayed, Stream::textEvents),
-                        mean(relayed, Stream::meanTokenMillis) - mean(direct, Stream::meanTokenMillis), cpu));
-            }
-        }
-        return rows;
+    private EventsRow eventsRow(PoeServer server, Script script) {
+        List<Stream> direct = Flux.range(0, 20).concatMap(i -> direct(script.model())).collectList().block();
+        List<Stream> relayed = Flux.range(0, 20).concatMap(i -> relayed(server, script.bot())).collectList().block();
+        double cpuBefore = server.cpuMillis();
+        int answers = 200;
+        Flux.range(0, answers).flatMap(i -> relayed(server, script.bot()), 100).blockLast();
+        return new EventsRow(mean(relayed, Stream::textEvents),
+                mean(relayed, Stream::meanTokenMillis) - mean(direct, Stream::meanTokenMillis),
+                (server.cpuMillis() - cpuBefore) / answers);
+    }
+
+    private static double median(List<EventsRow> rows, java.util.function.ToDoubleFunction<EventsRow> value) {
+        return median(rows.stream().map(row -> value.applyAsDouble(row)).toList());
     }
 
     private static double mean(List<Stream> streams, java.util.function.ToDoubleFunction<Stream> value) {

@@ -91,16 +91,18 @@ class PoeFramesTest {
         final AtomicBoolean cancelled = new AtomicBoolean();
         final AtomicBoolean completed = new AtomicBoolean();
         final AtomicReference<AnswerCut> cut = new AtomicReference<>();
+        final AtomicLong asked = new AtomicLong();
         private final Caller caller;
 
         Answer(PoeLimits limits, long initialDemand, String language) {
             Flux<PoeEvent> events = Flux.deferContextual(view -> {
                 cut.set(view.get(AnswerCut.class));
                 return handler.asFlux();
-            }).doOnCancel(() -> cancelled.set(true)).concatWith(Flux.just(new PoeEvent.Done()));
+            }).doOnCancel(() -> cancelled.set(true)).concatWith(Flux.just(new PoeEvent.Done()))
+                    .doOnRequest(asked::addAndGet);
             caller = new Caller(initialDemand);
-            new PoeFrames(new PoeEventCodec(new ObjectMapper()), limits, KEEP_ALIVE, time)
-                    .write(events, language).subscribe(caller);
+            new PoeFrames(new PoeEventCodec(new ObjectMapper()), limits, KEEP_ALIVE)
+                    .write(events, language, time).subscribe(caller);
         }
 
         Answer(PoeLimits limits) {
@@ -175,6 +177,11 @@ class PoeFramesTest {
                 request(n);
             }
         }
+    }
+
+    /** The frames of {@code events}, written on virtual time in English. */
+    private Flux<String> write(Flux<PoeEvent> events, PoeLimits limits) {
+        return new PoeFrames(new PoeEventCodec(new ObjectMapper()), limits, KEEP_ALIVE).write(events, "en", time);
     }
 
     private void advance(long millis) {
@@ -265,48 +272,24 @@ class PoeFramesTest {
 
     @Test
     void aCallerThatDoesNotReadHoldsTheHandlerBackAndGetsEverythingWhenItReads() {
-        AtomicLong asked = new AtomicLong();
-        Sinks.Many<PoeEvent> handler = Sinks.many().unicast().onBackpressureBuffer();
-        List<String> frames = new ArrayList<>();
-        AtomicBoolean completed = new AtomicBoolean();
-        AtomicReference<Subscription> caller = new AtomicReference<>();
-        new PoeFrames(new PoeEventCodec(new ObjectMapper()), new PoeLimits(100_000, null, null, null, null),
-                KEEP_ALIVE, time).write(handler.asFlux().doOnRequest(asked::addAndGet), "en")
-                .subscribe(new BaseSubscriber<>() {
-                    @Override
-                    protected void hookOnSubscribe(Subscription subscription) {
-                        caller.set(subscription);
-                        subscription.request(1);
-                    }
-
-                    @Override
-                    protected void hookOnNext(String frame) {
-                        frames.add(frame);
-                    }
-
-                    @Override
-                    protected void hookOnComplete() {
-                        completed.set(true);
-                    }
-                });
+        Answer answer = new Answer(new PoeLimits(100_000, null, null, null, null), 1, "en");
         for (int i = 0; i < 1_000; i++) {
-            handler.tryEmitNext(new PoeEvent.SuggestedReply("reply " + i));
+            answer.send(new PoeEvent.SuggestedReply("reply " + i));
         }
-        handler.tryEmitNext(new PoeEvent.Done());
-        handler.tryEmitComplete();
+        answer.end();
         advance(10_000);
 
-        assertThat(frames).as("the comment, and no keep-alive without demand").containsExactly(
+        assertThat(answer.frames).as("the comment, and no keep-alive without demand").containsExactly(
                 PoeEventCodec.KEEP_ALIVE);
-        assertThat(asked.get()).as("events asked of the handler while nothing is read").isLessThanOrEqualTo(64);
-        assertThat(completed).isFalse();
+        assertThat(answer.asked.get()).as("events asked of the handler while nothing is read")
+                .isLessThanOrEqualTo(64);
+        assertThat(answer.completed).isFalse();
 
-        caller.get().request(Long.MAX_VALUE);
-        List<SseEvents.Event> events = SseEvents.parse(String.join("", frames));
-        assertThat(events).hasSize(1_001);
-        assertThat(events.get(999).text()).isEqualTo("reply 999");
-        assertThat(events.get(1_000).name()).isEqualTo("done");
-        assertThat(completed).isTrue();
+        answer.request(Long.MAX_VALUE);
+        assertThat(answer.events()).hasSize(1_001);
+        assertThat(answer.events().get(999).text()).isEqualTo("reply 999");
+        assertThat(answer.events().get(1_000).name()).isEqualTo("done");
+        assertThat(answer.completed).isTrue();
         assertThat(time.waiting).isEmpty();
     }
 
@@ -388,8 +371,7 @@ class PoeFramesTest {
         }
         many.add(new PoeEvent.Done());
         List<String> frames = new ArrayList<>();
-        new PoeFrames(new PoeEventCodec(new ObjectMapper()), new PoeLimits(null, 1_000, null, null, null),
-                KEEP_ALIVE, time).write(Flux.fromIterable(many), "en").subscribe(frames::add);
+        write(Flux.fromIterable(many), new PoeLimits(null, 1_000, null, null, null)).subscribe(frames::add);
 
         List<SseEvents.Event> events = SseEvents.parse(String.join("", frames));
         assertThat(events).extracting(SseEvents.Event::name).containsExactly("text", "done");
@@ -468,8 +450,7 @@ class PoeFramesTest {
     void theAnswerEndsAtDoneEvenIfTheHandlersFluxGoesOn() {
         List<String> frames = new ArrayList<>();
         AtomicBoolean completed = new AtomicBoolean();
-        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
-                .write(Flux.concat(Flux.just(new PoeEvent.Text("a"), new PoeEvent.Done()), Flux.never()), "en")
+        write(Flux.concat(Flux.just(new PoeEvent.Text("a"), new PoeEvent.Done()), Flux.never()), PACED)
                 .subscribe(frames::add, null, () -> completed.set(true));
         assertThat(SseEvents.parse(String.join("", frames))).extracting(SseEvents.Event::name)
                 .containsExactly("text", "done");
@@ -479,8 +460,7 @@ class PoeFramesTest {
     @Test
     void aHandlerThatEndsWithoutDoneStillEndsWithDone() {
         List<String> frames = new ArrayList<>();
-        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
-                .write(Flux.just(new PoeEvent.Text("a"), new PoeEvent.Text("b")), "en").subscribe(frames::add);
+        write(Flux.just(new PoeEvent.Text("a"), new PoeEvent.Text("b")), PACED).subscribe(frames::add);
         List<SseEvents.Event> events = SseEvents.parse(String.join("", frames));
         assertThat(events).extracting(SseEvents.Event::name).containsExactly("text", "done");
         assertThat(events.get(0).text()).isEqualTo("ab");
@@ -491,9 +471,8 @@ class PoeFramesTest {
     void aFailureOfTheEventsEndsTheWireAfterWhatCameBefore() {
         List<String> frames = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
-                .write(Flux.concat(Flux.just(new PoeEvent.Text("a")), Flux.error(new IllegalStateException("bug"))),
-                        "en").subscribe(frames::add, failure::set);
+        write(Flux.concat(Flux.just(new PoeEvent.Text("a")), Flux.error(new IllegalStateException("bug"))), PACED)
+                .subscribe(frames::add, failure::set);
         assertThat(SseEvents.parse(String.join("", frames))).extracting(SseEvents.Event::text).containsExactly("a");
         assertThat(failure.get()).hasMessage("bug");
         assertThat(time.waiting).isEmpty();
@@ -502,11 +481,10 @@ class PoeFramesTest {
     @Test
     void theCallersContextReachesTheHandler() {
         AtomicReference<String> seen = new AtomicReference<>();
-        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time)
-                .write(Flux.deferContextual(view -> {
-                    seen.set(view.get("trace"));
-                    return Flux.just(new PoeEvent.Done());
-                }), "en").contextWrite(Context.of("trace", "t-1")).subscribe();
+        write(Flux.deferContextual(view -> {
+            seen.set(view.get("trace"));
+            return Flux.just(new PoeEvent.Done());
+        }), PACED).contextWrite(Context.of("trace", "t-1")).subscribe();
         assertThat(seen.get()).isEqualTo("t-1");
     }
 
@@ -514,8 +492,7 @@ class PoeFramesTest {
     void aCallerGoneBeforeTheAnswerIsSubscribedNeverStartsIt() {
         AtomicBoolean started = new AtomicBoolean();
         Flux<PoeEvent> answer = Flux.<PoeEvent>never().doOnSubscribe(subscription -> started.set(true));
-        new PoeFrames(new PoeEventCodec(new ObjectMapper()), PACED, KEEP_ALIVE, time).write(answer, "en")
-                .subscribe(new BaseSubscriber<>() {
+        write(answer, PACED).subscribe(new BaseSubscriber<>() {
                     @Override
                     protected void hookOnSubscribe(Subscription subscription) {
                         cancel();

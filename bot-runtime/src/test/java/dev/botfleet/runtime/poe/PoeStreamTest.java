@@ -1,9 +1,13 @@
 package dev.botfleet.runtime.poe;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.PoeEventCodec;
+import dev.botfleet.runtime.SseEvents;
 import dev.botfleet.runtime.secrets.SecretRedactor;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +19,8 @@ class PoeStreamTest {
     private static final PoeEvent.Meta META = new PoeEvent.Meta("text/plain", true);
 
     private final SecretRedactor redactor = new SecretRedactor();
-    private final PoeStream stream = new PoeStream(redactor);
+    private final PoeStream stream = new PoeStream(redactor, new PoeFrames(new PoeEventCodec(new ObjectMapper()),
+            PoeLimits.POE, Duration.ofSeconds(3)));
 
     private List<PoeEvent> events(Flux<PoeEvent> answer) {
         return stream.events(META, answer, "en").collectList().block(Duration.ofSeconds(5));
@@ -74,5 +79,14 @@ class PoeStreamTest {
         assertThat(events).containsExactly(META, new PoeEvent.Text("key [redacted] here"),
                 new PoeEvent.ReplaceResponse("again [redacted]"),
                 PoeEvent.Error.retryable("provider said: Bearer [redacted]"), new PoeEvent.Done());
+    }
+
+    @Test
+    void theWireStartsWithACommentAndCarriesTheFramedEvents() {
+        List<String> wire = stream.frames(META, Flux.just(new PoeEvent.Text("a")), "en", Schedulers.parallel()).collectList()
+                .block(Duration.ofSeconds(5));
+        assertThat(wire.get(0)).isEqualTo(PoeEventCodec.KEEP_ALIVE);
+        assertThat(SseEvents.parse(String.join("", wire))).extracting(SseEvents.Event::name)
+                .containsExactly("meta", "text", "done");
     }
 }

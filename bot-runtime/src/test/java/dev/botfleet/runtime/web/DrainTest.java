@@ -55,7 +55,8 @@ class DrainTest {
     @Test
     void anAnswerThatEndsWithinTheTimeoutIsLeftAlone() {
         List<PoeEvent> received = new CopyOnWriteArrayList<>();
-        drain.track(Flux.<PoeEvent>just(new PoeEvent.Text("a"), new PoeEvent.Text("b")).delayElements(Duration.ofMillis(50)), "en")
+        drain.track(Flux.<PoeEvent>just(new PoeEvent.Text("a"), new PoeEvent.Text("b"))
+                        .delayElements(Duration.ofMillis(50)), "en")
                 .subscribe(received::add);
 
         drain.stop();
@@ -67,7 +68,8 @@ class DrainTest {
     @Test
     void anAnswerStillOpenAtTheTimeoutEndsWithAnErrorThatAllowsARetry() {
         List<PoeEvent> received = new CopyOnWriteArrayList<>();
-        drain.track(Flux.concat(Flux.<PoeEvent>just(new PoeEvent.Text("partial")), Flux.never()), "de").subscribe(received::add);
+        drain.track(Flux.concat(Flux.<PoeEvent>just(new PoeEvent.Text("partial")), Flux.never()), "de")
+                .subscribe(received::add);
 
         long started = System.nanoTime();
         drain.stop();
