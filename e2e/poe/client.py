@@ -7,8 +7,12 @@ object with what the client saw: its messages, the exception it ended with, and 
     python client.py sync     BASE_URL BOT KEY TEXT                                   (get_bot_response_sync)
     python client.py settings BASE_URL BOT KEY
     python client.py reports  BASE_URL BOT KEY
+    python client.py sync-settings POE_API_URL BOT_NAME KEY SETTINGS_JSON   (sync_bot_settings, as make_app does)
+    python client.py settings-model SETTINGS_JSON    (the settings as fastapi_poe's SettingsResponse reads them)
 """
 import asyncio
+import contextlib
+import io
 import json
 import sys
 
@@ -98,6 +102,26 @@ async def reports(base_url, bot, key):
         return {"reported": 3}
 
 
+def sync_settings(api_url, bot_name, key, settings):
+    """Pushes the settings the way make_app does on start: a SettingsResponse, model_dump()ed."""
+    model = fp.SettingsResponse(**json.loads(settings))
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # sync_bot_settings prints Poe's answer
+            fp.sync_bot_settings(bot_name, key, settings=model.model_dump(), base_url=api_url)
+        return {"synced": True, "error": None}
+    except Exception as error:
+        return {"synced": False, "error": failure(error)}
+
+
+def settings_model(settings):
+    """The settings as fastapi_poe's SettingsResponse reads them, or why it refuses them (it forbids extra keys)."""
+    try:
+        return {"settings": fp.SettingsResponse.model_validate(json.loads(settings)).model_dump(mode="json"),
+                "error": None}
+    except Exception as error:
+        return {"settings": None, "error": failure(error)}
+
+
 def option(rest, name, count):
     """The values of option NAME (taken out of REST), or None."""
     if name not in rest:
@@ -109,6 +133,9 @@ def option(rest, name, count):
 
 
 def main(argv):
+    if argv[1] == "settings-model":
+        print(json.dumps(settings_model(argv[2]), ensure_ascii=False))
+        return
     command, base_url, bot, key = argv[1:5]
     rest = argv[5:]
     attachment = option(rest, "--attachment", 3)
@@ -124,6 +151,8 @@ def main(argv):
         result = asyncio.run(settings(base_url, bot, key))
     elif command == "reports":
         result = asyncio.run(reports(base_url, bot, key))
+    elif command == "sync-settings":
+        result = sync_settings(base_url, bot, key, rest[0])
     else:
         raise SystemExit("unknown command " + command)
     print(json.dumps(result, ensure_ascii=False))

@@ -12,6 +12,9 @@ public class Condition {
     public static final String READY = "Ready";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
+    public static final String UNKNOWN = "Unknown";
+    /** On an LLMBot with spec.poe.botName: whether Poe has the settings the bot answers. */
+    public static final String POE_SETTINGS_SYNCED = "PoeSettingsSynced";
 
     @JsonPropertyDescription("Kind of condition, for example Ready.")
     private String type;

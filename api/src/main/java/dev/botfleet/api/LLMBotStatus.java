@@ -14,6 +14,10 @@ public class LLMBotStatus extends ResourceStatus {
             + "http://botfleet-<group>.<namespace>.svc/bots/<name>.")
     private String endpoint;
 
+    @JsonPropertyDescription("Hash of the settings last pushed to Poe for spec.poe.botName (the operator pushes "
+            + "them again when the bot's settings hash differently).")
+    private String poeSettingsHash;
+
     public String getRuntime() {
         return runtime;
     }
@@ -30,14 +34,23 @@ public class LLMBotStatus extends ResourceStatus {
         this.endpoint = endpoint;
     }
 
+    public String getPoeSettingsHash() {
+        return poeSettingsHash;
+    }
+
+    public void setPoeSettingsHash(String poeSettingsHash) {
+        this.poeSettingsHash = poeSettingsHash;
+    }
+
     @Override
     public boolean equals(Object o) {
         return super.equals(o) && Objects.equals(runtime, ((LLMBotStatus) o).runtime)
-                && Objects.equals(endpoint, ((LLMBotStatus) o).endpoint);
+                && Objects.equals(endpoint, ((LLMBotStatus) o).endpoint)
+                && Objects.equals(poeSettingsHash, ((LLMBotStatus) o).poeSettingsHash);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), runtime, endpoint);
+        return Objects.hash(super.hashCode(), runtime, endpoint, poeSettingsHash);
     }
 }

@@ -2,6 +2,7 @@ package dev.botfleet.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
 import java.util.Map;
@@ -17,6 +18,12 @@ public class PoeSettings {
         @com.fasterxml.jackson.annotation.JsonProperty("text/markdown") MARKDOWN,
         @com.fasterxml.jackson.annotation.JsonProperty("text/plain") PLAIN
     }
+
+    @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    @JsonPropertyDescription("The bot's name on Poe (its handle, as in poe.com/<botName>). When set, the operator "
+            + "pushes the bot's settings to Poe whenever they change, with the bot's access key; status condition "
+            + "PoeSettingsSynced says how that went.")
+    private String botName;
 
     @Size(max = 10000)
     @JsonPropertyDescription("Message Poe shows when a user opens a new chat with the bot (Markdown).")
@@ -56,6 +63,14 @@ public class PoeSettings {
     @Size(max = 200)
     @JsonPropertyDescription("Short cost label shown to users (Poe's cost_label).")
     private String costLabel;
+
+    public String getBotName() {
+        return botName;
+    }
+
+    public void setBotName(String botName) {
+        this.botName = botName;
+    }
 
     public String getIntroductionMessage() {
         return introductionMessage;

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.api.BotInfo;
 import dev.botfleet.api.Fallback;
 import dev.botfleet.api.LLMBotSpec;
+import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.handler.poe.QueryRequest;
 import dev.botfleet.runtime.config.LiveFleet;
-import dev.botfleet.runtime.poe.PoeSettingsResponse;
 import reactor.core.publisher.Flux;
 
 import java.io.UncheckedIOException;
@@ -62,7 +62,7 @@ public final class BotInfoHandler implements BotHandler {
                         .put("model", fallback.getModel());
             }
         }
-        summary.set("settings", json.valueToTree(PoeSettingsResponse.of(spec)));
+        summary.set("settings", json.valueToTree(PoeBotSettings.of(spec)));
         if (settings != null && Boolean.TRUE.equals(settings.getIncludeSystemPrompt())) {
             summary.put("systemPrompt", spec.getSystemPrompt());
         }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "botfleet", mixinStandardHelpOptions = true, version = "botfleet 0.1.0",
         description = "Check, scaffold and list botfleet manifests, and talk to a running bot.",
         subcommands = {ValidateCommand.class, NewCommand.class, ListCommand.class, QueryCommand.class,
-                CommandLine.HelpCommand.class})
+                SyncSettingsCommand.class, CommandLine.HelpCommand.class})
 public final class BotfleetCli implements Runnable {
 
     @CommandLine.Spec

@@ -67,6 +67,12 @@ public final class ManifestSet {
         return documents.stream().filter(d -> KINDS.contains(d.kind())).toList();
     }
 
+    /** The LLMBots, in file order; only for a set whose {@link #check} found no error. */
+    public List<LLMBot> bots() {
+        return botfleetDocuments().stream().filter(d -> d.kind().equals(LLMBot.KIND))
+                .map(d -> convert(d, LLMBot.class)).toList();
+    }
+
     public List<Problem> check(ManifestValidator validator) {
         List<Problem> problems = new ArrayList<>();
         Map<String, ManifestFile.Document> seen = new HashMap<>();

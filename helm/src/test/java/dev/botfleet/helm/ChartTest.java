@@ -153,6 +153,36 @@ class ChartTest {
     }
 
     @Test
+    void poesApiAndTheSettingsSyncReachTheOperator() {
+        assertThat(env(operatorContainer(render(t -> { }))))
+                .containsEntry("BOTFLEET_POE_API_URL", "https://api.poe.com/bot/")
+                .containsEntry("BOTFLEET_POE_SETTINGS_SYNC", "true");
+        assertThat(env(operatorContainer(render(t -> t.set("poe.apiUrl", "https://poe-proxy.internal/bot/")
+                .set("poe.settingsSync.enabled", false)))))
+                .containsEntry("BOTFLEET_POE_API_URL", "https://poe-proxy.internal/bot/")
+                .containsEntry("BOTFLEET_POE_SETTINGS_SYNC", "false");
+        assertThatThrownBy(() -> render(t -> t.set("poe.apiUrl", "api.poe.com"))).hasMessageContaining("apiUrl");
+    }
+
+    /** The operator's egress: DNS, the API server and HTTPS, for Poe's API. */
+    @Test
+    void aNetworkPolicyLetsTheOperatorReachTheApiServerAndPoeOnly() {
+        assertThat(render(t -> { })).noneMatch(o -> o.getKind().equals("NetworkPolicy"));
+        List<HasMetadata> objects = render(t -> t.set("networkPolicy.enabled", true)
+                .set("networkPolicy.apiServerPort", 6443));
+        io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy = ofKind(objects,
+                io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).get(0);
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(ofKind(objects, Deployment.class)
+                .get(0).getSpec().getSelector().getMatchLabels());
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+        assertThat(policy.getSpec().getEgress()).flatExtracting(rule -> rule.getPorts())
+                .extracting(port -> port.getProtocol() + "/" + port.getPort().getIntVal())
+                .containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/6443", "TCP/443");
+        assertThat(policy.getSpec().getIngress()).flatExtracting(rule -> rule.getPorts())
+                .extracting(port -> port.getPort().getIntVal()).containsExactly(8081);
+    }
+
+    @Test
     void serviceMonitorScrapesTheRuntimes() {
         List<HasMetadata> objects = render(t -> t.set("metrics.serviceMonitor.enabled", true));
         GenericKubernetesResource monitor = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor"))

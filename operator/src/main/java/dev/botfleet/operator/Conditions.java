@@ -8,7 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 
-/** Builds the Ready condition in one place, keeping {@code lastTransitionTime} unless the status changes. */
+/** Builds conditions in one place, keeping {@code lastTransitionTime} unless the status changes. */
 public final class Conditions {
 
     private Conditions() {
@@ -16,10 +16,16 @@ public final class Conditions {
 
     /** The Ready condition the resource should carry, given the one it has. */
     static Condition ready(Reason reason, String message, Long generation, ResourceStatus current) {
-        Condition condition = new Condition(Condition.READY, reason.ready() ? Condition.TRUE : Condition.FALSE,
-                reason.value(), message);
+        return of(Condition.READY, reason.ready() ? Condition.TRUE : Condition.FALSE, reason.value(), message,
+                generation, current);
+    }
+
+    /** The condition of {@code type} the resource should carry, given the ones it has. */
+    static Condition of(String type, String status, String reason, String message, Long generation,
+                        ResourceStatus current) {
+        Condition condition = new Condition(type, status, reason, message);
         condition.setObservedGeneration(generation);
-        Condition previous = find(current);
+        Condition previous = find(current, type);
         boolean unchanged = previous != null && Objects.equals(previous.getStatus(), condition.getStatus());
         condition.setLastTransitionTime(unchanged && previous.getLastTransitionTime() != null
                 ? previous.getLastTransitionTime() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -27,11 +33,14 @@ public final class Conditions {
     }
 
     public static Condition find(ResourceStatus status) {
+        return find(status, Condition.READY);
+    }
+
+    public static Condition find(ResourceStatus status, String type) {
         if (status == null || status.getConditions() == null) {
             return null;
         }
-        return status.getConditions().stream().filter(c -> Condition.READY.equals(c.getType())).findFirst()
-                .orElse(null);
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     }
 
     public static List<Condition> only(Condition condition) {

@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** Records a Kubernetes Event on a resource, for each transition to a failure. */
+/** Records a Kubernetes Event on a resource: for each transition to a failure, and for a few successes. */
 public final class EventRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
@@ -24,6 +24,14 @@ public final class EventRecorder {
     }
 
     public void warning(HasMetadata resource, String reason, String message) {
+        record(resource, "Warning", reason, message);
+    }
+
+    public void normal(HasMetadata resource, String reason, String message) {
+        record(resource, "Normal", reason, message);
+    }
+
+    private void record(HasMetadata resource, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
             client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(new EventBuilder()
@@ -38,7 +46,7 @@ public final class EventRecorder {
                             .withNamespace(resource.getMetadata().getNamespace())
                             .withUid(resource.getMetadata().getUid())
                             .build())
-                    .withType("Warning")
+                    .withType(type)
                     .withReason(reason)
                     .withMessage(message)
                     .withFirstTimestamp(now)

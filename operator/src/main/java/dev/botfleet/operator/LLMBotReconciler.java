@@ -7,6 +7,8 @@ import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotStatus;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.api.poe.PoeApi;
+import dev.botfleet.operator.poe.PoeSettingsSync;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -27,8 +29,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,9 +42,10 @@ import java.util.stream.Collectors;
 
 /**
  * Reconciles each LLMBot: brings its whole runtime group in line with every bot of the group in the cache
- * ({@link GroupSync}), judges the bot's readiness from what it found ({@link BotReadiness}), then writes the bot's
- * status. A change to a provider, a labelled Secret or a group object wakes exactly the bots that depend on it,
- * through indexes on the bot cache.
+ * ({@link GroupSync}), judges the bot's readiness from what it found ({@link BotReadiness}), keeps a bot with
+ * {@code spec.poe.botName} synced to Poe ({@link PoeSettingsSync}), then writes the bot's status. A change to a
+ * provider, a labelled Secret or a group object wakes exactly the bots that depend on it, through indexes on the bot
+ * cache; a push to Poe that has ended wakes its bot.
  */
 @ControllerConfiguration(name = "llmbot")
 public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
@@ -47,19 +53,26 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     static final String BY_GROUP = "llmbot-by-group";
     static final String BY_PROVIDER = "llmbot-by-provider";
     static final String BY_SECRET = "llmbot-by-secret";
+    /** A push to Poe: fastapi_poe's client gives it httpx's default of 5 s; a little more here. */
+    private static final Duration POE_TIMEOUT = Duration.ofSeconds(10);
+    private static final int CONCURRENT_PUSHES = 4;
 
     private final GroupSync groups;
     private final SecretKeys secrets;
     private final EventRecorder events;
     private final OperatorSettings settings;
+    private final PoeSettingsSync poe;
 
     private InformerEventSource<LLMProvider, LLMBot> providers;
+    private final SimpleInboundEventSource<LLMBot> pushesEnded = new SimpleInboundEventSource<>("poe-settings");
 
     public LLMBotReconciler(GroupWriter writer, SecretKeys secrets, EventRecorder events, OperatorSettings settings) {
         this.groups = new GroupSync(writer, settings);
         this.secrets = secrets;
         this.events = events;
         this.settings = settings;
+        this.poe = new PoeSettingsSync(new PoeApi(settings.poeApiUrl(), POE_TIMEOUT), pushesEnded::propagateEvent,
+                Clock.systemUTC(), CONCURRENT_PUSHES);
     }
 
     @Override
@@ -92,7 +105,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         groups.readFrom(new GroupSync.Sources(providers, botRuntimes, configMaps, deployments, services,
                 autoscalers, disruptionBudgets));
         List<EventSource<?, LLMBot>> sources = new ArrayList<>(List.of(providers, botRuntimes, configMaps,
-                deployments, services, autoscalers, disruptionBudgets));
+                deployments, services, autoscalers, disruptionBudgets, pushesEnded));
         if (settings.watchSecrets()) {
             sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, LLMBot.class)
                     .withName("labelled-secrets")
@@ -132,10 +145,46 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                 key -> secrets.check(namespace, key) == SecretKeys.Presence.PRESENT);
         Condition ready = Conditions.ready(verdict.reason(), verdict.message(), bot.getMetadata().getGeneration(),
                 bot.getStatus());
-        UpdateControl<LLMBot> control = StatusWrites.update(bot, status(bot, group, ready), verdict.reason(), events,
-                context);
+        Optional<PoeSettingsSync.Report> poeSettings = poeSettings(bot);
+        LLMBotStatus status = status(bot, group, ready, poeSettings.orElse(null));
+        poeSettings.ifPresent(report -> recordPoeEvent(bot, report));
+        UpdateControl<LLMBot> control = StatusWrites.update(bot, status, verdict.reason(), events, context);
         // The access key Secret may carry no watch label, and then sends no events: look again later.
-        return verdict.reason().recheck() ? control.rescheduleAfter(settings.recheckInterval()) : control;
+        Duration lookAgain = verdict.reason().recheck() ? settings.recheckInterval() : null;
+        Duration poeAgain = poeSettings.map(PoeSettingsSync.Report::lookAgainIn).orElse(null);
+        if (poeAgain != null && (lookAgain == null || poeAgain.compareTo(lookAgain) < 0)) {
+            lookAgain = poeAgain;
+        }
+        return lookAgain == null ? control : control.rescheduleAfter(lookAgain);
+    }
+
+    /** Where the bot's settings are on Poe; empty for a bot without spec.poe.botName. */
+    private Optional<PoeSettingsSync.Report> poeSettings(LLMBot bot) {
+        if (bot.getSpec().getPoe() == null || bot.getSpec().getPoe().getBotName() == null) {
+            poe.forget(bot);
+            return Optional.empty();
+        }
+        if (!settings.poeSettingsSync()) {
+            return Optional.of(new PoeSettingsSync.Report(PoeSettingsSync.State.FAILED, "SyncOff", "the operator "
+                    + "does not push settings to Poe (BOTFLEET_POE_SETTINGS_SYNC=false, chart value "
+                    + "poe.settingsSync.enabled); push them from Poe's settings page or with botfleet sync-settings",
+                    bot.getStatus() == null ? null : bot.getStatus().getPoeSettingsHash(), null));
+        }
+        String namespace = bot.getMetadata().getNamespace();
+        return poe.observe(bot, () -> secrets.value(namespace, bot.getSpec().getAccessKeySecretRef()));
+    }
+
+    /** An Event when the sync turns synced, or turns to a failure it was not in before. */
+    private void recordPoeEvent(LLMBot bot, PoeSettingsSync.Report report) {
+        Condition previous = Conditions.find(bot.getStatus(), Condition.POE_SETTINGS_SYNCED);
+        if (previous != null && report.reason().equals(previous.getReason())) {
+            return;
+        }
+        if (report.state() == PoeSettingsSync.State.SYNCED) {
+            events.normal(bot, "PoeSettingsSynced", report.message());
+        } else if (report.state() == PoeSettingsSync.State.FAILED) {
+            events.warning(bot, "PoeSettingsNotSynced", report.message());
+        }
     }
 
     /**
@@ -149,21 +198,38 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
         Condition failed = Conditions.ready(reason, "runtime group '" + group.name() + "' could not be brought up "
                 + "to date: " + ApiErrors.message(e) + " (retrying)", bot.getMetadata().getGeneration(),
                 bot.getStatus());
-        StatusWrites.update(bot, status(bot, group, failed), reason, events, context);
+        LLMBotStatus status = status(bot, group, failed, null);
+        // What is known of the settings on Poe stays as it was.
+        Condition poeSynced = Conditions.find(bot.getStatus(), Condition.POE_SETTINGS_SYNCED);
+        if (poeSynced != null) {
+            status.getConditions().add(poeSynced);
+            status.setPoeSettingsHash(bot.getStatus().getPoeSettingsHash());
+        }
+        StatusWrites.update(bot, status, reason, events, context);
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
-    private static LLMBotStatus status(LLMBot bot, RuntimeGroup group, Condition ready) {
+    private static LLMBotStatus status(LLMBot bot, RuntimeGroup group, Condition ready,
+                                       PoeSettingsSync.Report poeSettings) {
         LLMBotStatus status = new LLMBotStatus();
         status.setObservedGeneration(bot.getMetadata().getGeneration());
         status.setConditions(Conditions.only(ready));
         status.setRuntime(group.name());
         status.setEndpoint(group.endpoint(bot.getMetadata().getName()));
+        if (poeSettings != null) {
+            status.getConditions().add(Conditions.of(Condition.POE_SETTINGS_SYNCED, switch (poeSettings.state()) {
+                case SYNCED -> Condition.TRUE;
+                case SYNCING -> Condition.UNKNOWN;
+                case FAILED -> Condition.FALSE;
+            }, poeSettings.reason(), poeSettings.message(), bot.getMetadata().getGeneration(), bot.getStatus()));
+            status.setPoeSettingsHash(poeSettings.syncedHash());
+        }
         return status;
     }
 
     @Override
     public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
+        poe.forget(bot);
         RuntimeGroup group = RuntimeGroup.of(bot);
         Optional<GroupSync.State> state = groups.sync(group, members(group, context.getPrimaryCache(),
                 bot.getMetadata().getName()));

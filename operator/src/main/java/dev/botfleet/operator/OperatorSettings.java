@@ -3,6 +3,7 @@ package dev.botfleet.operator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botfleet.api.Durations;
+import dev.botfleet.api.poe.PoeApi;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 
@@ -42,6 +43,8 @@ import java.util.stream.Collectors;
  *                          or host name; null lets the operator SDK make one up
  * @param serverSideApply   whether the operator SDK patches the resources it reconciles (finalizers) with
  *                          server-side apply; off only against an API mock that lacks it
+ * @param poeApiUrl         Poe's bot API, where settings are pushed ({@code update_settings}); a fake of it in tests
+ * @param poeSettingsSync   whether the operator pushes the settings of bots with {@code spec.poe.botName} to Poe
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -61,7 +64,9 @@ public record OperatorSettings(
         int healthPort,
         boolean exitOnLostLeadership,
         String leaderIdentity,
-        boolean serverSideApply) {
+        boolean serverSideApply,
+        String poeApiUrl,
+        boolean poeSettingsSync) {
 
     public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/botfleet/bot-runtime:0.1.0";
     public static final String DEFAULT_SECRET_SELECTOR = "botfleet.dev/watch";
@@ -92,7 +97,9 @@ public record OperatorSettings(
                 Integer.parseInt(or(env.apply("BOTFLEET_HEALTH_PORT"), "8081")),
                 Boolean.parseBoolean(or(env.apply("BOTFLEET_EXIT_ON_LOST_LEADERSHIP"), "true")),
                 or(env.apply("POD_NAME"), env.apply("HOSTNAME")),
-                Boolean.parseBoolean(or(env.apply("BOTFLEET_SERVER_SIDE_APPLY"), "true")));
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_SERVER_SIDE_APPLY"), "true")),
+                or(env.apply("BOTFLEET_POE_API_URL"), PoeApi.DEFAULT_BASE_URL),
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_POE_SETTINGS_SYNC"), "true")));
     }
 
     private static ResourceRequirements defaultResources() {

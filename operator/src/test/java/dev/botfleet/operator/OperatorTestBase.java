@@ -41,7 +41,12 @@ abstract class OperatorTestBase {
     protected KubernetesClient client;
     protected Operator operator;
 
-    protected final OperatorSettings settings = settingsForMock(Map.of());
+    protected final OperatorSettings settings = settingsForMock(environment());
+
+    /** The operator's environment variables for this test class; none by default. */
+    protected Map<String, String> environment() {
+        return Map.of();
+    }
 
     /** The operator's settings with {@code variables} set, server-side apply off: the mock does not serve it. */
     static OperatorSettings settingsForMock(Map<String, String> variables) {

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * Finds the value of a Secret key, looking in order at: the file {@code <secrets-dir>/<name>/<key>} (the layout of
@@ -18,8 +16,6 @@ import java.util.regex.Pattern;
  * Nothing is cached, so a rotated key is used from the next request on. Empty values count as absent.
  */
 public final class SecretResolver {
-
-    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^A-Z0-9]");
 
     private final Path secretsDir;
     private final UnaryOperator<String> environment;
@@ -39,26 +35,20 @@ public final class SecretResolver {
     public Optional<String> resolve(SecretKeyRef ref, Fleet fleet) {
         return fromFile(ref)
                 .or(() -> fleet.secretValue(ref.getName(), ref.getKey()).map(String::strip))
-                .or(() -> Optional.ofNullable(environment.apply(environmentVariable(ref))).map(String::strip))
+                .or(() -> Optional.ofNullable(environment.apply(ref.environmentVariable())).map(String::strip))
                 .filter(value -> !value.isEmpty())
                 .map(redactor::remember);
     }
 
     /** Tells a person where the value of {@code ref} may be put; never includes a value. */
     public String whereToPut(SecretKeyRef ref) {
-        StringBuilder places = new StringBuilder("set the environment variable " + environmentVariable(ref));
+        StringBuilder places = new StringBuilder("set the environment variable " + ref.environmentVariable());
         if (secretsDir != null) {
             places.append(", create the file ").append(file(ref));
         }
         places.append(" or add key '").append(ref.getKey()).append("' to a Secret named '").append(ref.getName())
                 .append("' in the manifests");
         return places.toString();
-    }
-
-    /** {@code <name>_<key>} upper-cased, with every character other than a letter or digit as {@code _}. */
-    public static String environmentVariable(SecretKeyRef ref) {
-        return NOT_LETTER_OR_DIGIT.matcher((ref.getName() + "_" + ref.getKey()).toUpperCase(Locale.ROOT))
-                .replaceAll("_");
     }
 
     private Optional<String> fromFile(SecretKeyRef ref) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.PoeSettings;
+import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
@@ -19,7 +20,6 @@ import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.poe.PoeRequest;
 import dev.botfleet.runtime.poe.PoeRequests;
-import dev.botfleet.runtime.poe.PoeSettingsResponse;
 import dev.botfleet.runtime.poe.PoeStream;
 import dev.botfleet.runtime.poe.UserError;
 import org.slf4j.Logger;
@@ -124,7 +124,7 @@ public final class PoeEndpoint {
         }
         if (poeRequest instanceof PoeRequest.Settings) {
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(PoeSettingsResponse.of(context.bot().getSpec()));
+                    .bodyValue(PoeBotSettings.of(context.bot().getSpec()));
         }
         if (poeRequest instanceof PoeRequest.Unsupported) {
             return ServerResponse.status(HttpStatus.NOT_IMPLEMENTED).contentType(MediaType.APPLICATION_JSON)

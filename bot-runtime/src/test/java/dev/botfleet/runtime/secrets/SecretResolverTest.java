@@ -31,8 +31,8 @@ class SecretResolverTest {
 
     @Test
     void environmentVariableIsTheSecretAndKeyUpperCasedWithUnderscores() {
-        assertThat(SecretResolver.environmentVariable(OPENAI)).isEqualTo("OPENAI_API_KEY");
-        assertThat(SecretResolver.environmentVariable(new SecretKeyRef("poe.team-a", "access.key")))
+        assertThat(OPENAI.environmentVariable()).isEqualTo("OPENAI_API_KEY");
+        assertThat(new SecretKeyRef("poe.team-a", "access.key").environmentVariable())
                 .isEqualTo("POE_TEAM_A_ACCESS_KEY");
     }
 

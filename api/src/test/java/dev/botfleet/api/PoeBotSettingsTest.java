@@ -1,17 +1,14 @@
-package dev.botfleet.runtime.poe;
+package dev.botfleet.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.botfleet.api.ImageInput;
-import dev.botfleet.api.LLMBotSpec;
-import dev.botfleet.api.PoeSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PoeSettingsResponseTest {
+class PoeBotSettingsTest {
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -34,7 +31,7 @@ class PoeSettingsResponseTest {
         settings.setRateCard("100 points / message");
         settings.setCostLabel("Message");
 
-        JsonNode response = json.valueToTree(PoeSettingsResponse.of(bot(settings)));
+        JsonNode response = json.valueToTree(PoeBotSettings.of(bot(settings)));
 
         assertThat(response).isEqualTo(json.readTree("""
                 {"response_version": 2, "server_bot_dependencies": {"GPT-4o": 2}, "allow_attachments": true,
@@ -46,10 +43,10 @@ class PoeSettingsResponseTest {
     /** Poe's pages disagree on the default of allow_attachments, so it is the one key always sent. */
     @Test
     void unsetFieldsAreLeftToPoesDefaultsButAttachmentsAreAlwaysDecided() throws Exception {
-        assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(bot(new PoeSettings()))))
+        assertThat((JsonNode) json.valueToTree(PoeBotSettings.of(bot(new PoeSettings()))))
                 .isEqualTo(json.readTree("""
                         {"response_version": 2, "server_bot_dependencies": {}, "allow_attachments": true}"""));
-        assertThat((JsonNode) json.valueToTree(PoeSettingsResponse.of(bot(null)))).isEqualTo(json.readTree("""
+        assertThat((JsonNode) json.valueToTree(PoeBotSettings.of(bot(null)))).isEqualTo(json.readTree("""
                 {"response_version": 2, "server_bot_dependencies": {}, "allow_attachments": true}"""));
     }
 
@@ -57,11 +54,34 @@ class PoeSettingsResponseTest {
     void aBotAllowsAttachmentsUnlessItsPoeSettingsSayNo() {
         LLMBotSpec vision = bot(null);
         vision.setImages(new ImageInput());
-        assertThat(PoeSettingsResponse.of(vision).allowAttachments()).isTrue();
+        assertThat(PoeBotSettings.of(vision).allowAttachments()).isTrue();
 
         PoeSettings explicit = new PoeSettings();
         explicit.setAllowAttachments(false);
-        assertThat(PoeSettingsResponse.of(bot(explicit)).allowAttachments()).isFalse();
-        assertThat(PoeSettingsResponse.of(bot(null)).allowAttachments()).isTrue();
+        assertThat(PoeBotSettings.of(bot(explicit)).allowAttachments()).isFalse();
+        assertThat(PoeBotSettings.of(bot(null)).allowAttachments()).isTrue();
+    }
+
+    /** The operator records the hash it synced: equal settings must hash the same, whatever order they came in. */
+    @Test
+    void theJsonAndItsHashAreStableAndFollowEverySetting() throws Exception {
+        PoeSettings first = new PoeSettings();
+        first.setServerBotDependencies(new java.util.LinkedHashMap<>(Map.of("A", 1)));
+        first.getServerBotDependencies().put("B", 2);
+        PoeSettings second = new PoeSettings();
+        second.setServerBotDependencies(new java.util.LinkedHashMap<>(Map.of("B", 2)));
+        second.getServerBotDependencies().put("A", 1);
+        PoeBotSettings one = PoeBotSettings.of(bot(first));
+
+        assertThat(one.json()).isEqualTo(PoeBotSettings.of(bot(second)).json());
+        assertThat(one.hash()).isEqualTo(PoeBotSettings.of(bot(second)).hash()).hasSize(16).matches("[0-9a-f]+");
+        assertThat(json.readTree(one.json())).isEqualTo(json.valueToTree(one));
+
+        second.setIntroductionMessage("Hello");
+        assertThat(PoeBotSettings.of(bot(second)).hash()).isNotEqualTo(one.hash());
+        PoeSettings named = new PoeSettings();
+        named.setBotName("MyBot");
+        assertThat(PoeBotSettings.of(bot(named)).json()).as("the bot's Poe name is not a setting")
+                .isEqualTo(PoeBotSettings.of(bot(null)).json()).doesNotContain("MyBot");
     }
 }
