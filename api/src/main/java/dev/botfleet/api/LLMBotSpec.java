@@ -35,6 +35,11 @@ import java.util.List;
         fieldPath = ".fallbacks",
         reason = "FieldValueDuplicate")
 @ValidationRule(
+        value = "!has(self.parameters) || (has(self.poe) && has(self.poe.parameterControls))",
+        message = "parameters are set by parameter controls: spec.poe.parameterControls is required",
+        fieldPath = ".poe.parameterControls",
+        reason = "FieldValueRequired")
+@ValidationRule(
         value = "!has(self.images) || !has(self.poe) || !has(self.poe.allowAttachments) || self.poe.allowAttachments",
         message = "images need attachments: poe.allowAttachments must not be false when images is set",
         fieldPath = ".poe.allowAttachments",
@@ -119,6 +124,11 @@ public class LLMBotSpec {
             + "user, answers at once for the whole bot. Kept by each runtime replica on its own; a query over a "
             + "limit gets a Poe error at once and never reaches the provider.")
     private BotLimits limits;
+
+    @JsonPropertyDescription("Which of the values users choose in spec.poe.parameterControls change the request to "
+            + "the provider (model, temperature, maxTokens, reasoningEffort), within bounds; anything else in a "
+            + "message's parameters is ignored.")
+    private BotParameters parameters;
 
     @Size(max = 8)
     @JsonPropertyDescription("Providers and models tried in order when the primary fails before the first token "
@@ -251,6 +261,20 @@ public class LLMBotSpec {
 
     public void setLimits(BotLimits limits) {
         this.limits = limits;
+    }
+
+    public BotParameters getParameters() {
+        return parameters;
+    }
+
+    /** The models a user may pick for the primary provider in the parameter controls; empty when there are none. */
+    public List<String> parameterModels() {
+        return parameters == null || parameters.getModel() == null || parameters.getModel().getModels() == null
+                ? List.of() : parameters.getModel().getModels();
+    }
+
+    public void setParameters(BotParameters parameters) {
+        this.parameters = parameters;
     }
 
     public List<Fallback> getFallbacks() {

@@ -3,9 +3,13 @@ package dev.botfleet.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +37,8 @@ public record PoeBotSettings(
         @JsonProperty("enforce_author_role_alternation") Boolean enforceAuthorRoleAlternation,
         @JsonProperty("enable_multi_entity_prompting") Boolean enableMultiEntityPrompting,
         @JsonProperty("rate_card") String rateCard,
-        @JsonProperty("cost_label") String costLabel) {
+        @JsonProperty("cost_label") String costLabel,
+        @JsonProperty("parameter_controls") JsonNode parameterControls) {
 
     /** Selects Poe's current table of defaults for the keys left out. */
     public static final int RESPONSE_VERSION = 2;
@@ -41,6 +46,10 @@ public record PoeBotSettings(
     /** Writes map keys sorted, so that the same settings are always the same bytes. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    /** Poe's names for the parameter controls' fields: parameter_name, default_value, min_value, ... */
+    private static final ObjectMapper SNAKE_CASE = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .serializationInclusion(JsonInclude.Include.NON_NULL).build();
 
     /** The bot's settings; a bot allows attachments unless poe.allowAttachments says no. */
     public static PoeBotSettings of(LLMBotSpec bot) {
@@ -51,7 +60,52 @@ public record PoeBotSettings(
                 !Boolean.FALSE.equals(settings.getAllowAttachments()), settings.getIntroductionMessage(),
                 settings.getExpandTextAttachments(), settings.getEnableImageComprehension(),
                 settings.getEnforceAuthorRoleAlternation(), settings.getEnableMultiEntityPrompting(),
-                settings.getRateCard(), settings.getCostLabel());
+                settings.getRateCard(), settings.getCostLabel(), parameterControls(settings.getParameterControls()));
+    }
+
+    /**
+     * The controls in Poe's format: {@code {"api_version": "2", "sections": [...]}}, Poe's field names. The values
+     * the API server cannot type-check are made what Poe takes: a default of the wrong type for its control is left
+     * out, an operand is its parameter when it names one and a scalar literal otherwise.
+     */
+    private static JsonNode parameterControls(ParameterControls controls) {
+        if (controls == null) {
+            return null;
+        }
+        ObjectNode poe = SNAKE_CASE.createObjectNode().put("api_version", ParameterControls.API_VERSION);
+        ArrayNode sections = SNAKE_CASE.valueToTree(controls.getSections());
+        sections.forEach(section -> {
+            section.path("controls").forEach(PoeBotSettings::typed);
+            section.path("tabs").forEach(tab -> tab.path("controls").forEach(PoeBotSettings::typed));
+        });
+        poe.set("sections", sections);
+        return poe;
+    }
+
+    private static void typed(JsonNode control) {
+        ObjectNode fields = (ObjectNode) control;
+        JsonNode given = fields.get("default_value");
+        if (given != null) {
+            JsonNode typed = ParameterValues.defaultFor(fields.path("control").asText(), given);
+            if (typed == null) {
+                fields.remove("default_value");
+            } else {
+                fields.set("default_value", typed);
+            }
+        }
+        if (fields.has("condition")) {
+            operand((ObjectNode) fields.path("condition").path("left"));
+            operand((ObjectNode) fields.path("condition").path("right"));
+            fields.path("controls").forEach(PoeBotSettings::typed);
+        }
+    }
+
+    private static void operand(ObjectNode operand) {
+        if (operand.hasNonNull("parameter_name")) {
+            operand.remove("literal");
+        } else {
+            operand.set("literal", ParameterValues.literal(operand.get("literal")));
+        }
     }
 
     /** The settings as the JSON Poe receives. */

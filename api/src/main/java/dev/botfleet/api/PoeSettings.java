@@ -64,6 +64,10 @@ public class PoeSettings {
     @JsonPropertyDescription("Short cost label shown to users (Poe's cost_label).")
     private String costLabel;
 
+    @JsonPropertyDescription("Controls Poe shows beside the chat input (Poe's parameter_controls, api_version 2); the "
+            + "values users choose arrive with each message, and spec.parameters says which change the request.")
+    private ParameterControls parameterControls;
+
     public String getBotName() {
         return botName;
     }
@@ -158,5 +162,13 @@ public class PoeSettings {
 
     public void setCostLabel(String costLabel) {
         this.costLabel = costLabel;
+    }
+
+    public ParameterControls getParameterControls() {
+        return parameterControls;
+    }
+
+    public void setParameterControls(ParameterControls parameterControls) {
+        this.parameterControls = parameterControls;
     }
 }

@@ -84,4 +84,51 @@ class PoeBotSettingsTest {
         assertThat(PoeBotSettings.of(bot(named)).json()).as("the bot's Poe name is not a setting")
                 .isEqualTo(PoeBotSettings.of(bot(null)).json()).doesNotContain("MyBot");
     }
+
+    /** Parameter controls go to Poe in Poe's own names and shapes; only the fields a control has are written. */
+    @Test
+    void parameterControlsAreWrittenInPoesFormat() throws Exception {
+        LLMBot bot = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: tunable}
+                spec:
+                  providerRef: {name: openai}
+                  poe:
+                    parameterControls:
+                      sections:
+                        - name: Answer
+                          collapsedByDefault: true
+                          controls:
+                            - {control: drop_down, label: Model, parameterName: model, defaultValue: fast,
+                               options: [{value: fast, name: Fast}]}
+                            - {control: divider}
+                          tabs:
+                            - name: More
+                              controls:
+                                - {control: slider, label: Heat, parameterName: heat, defaultValue: 0.5, minValue: 0,
+                                   maxValue: 1, step: 0.1}
+                                - control: condition
+                                  condition: {comparator: ge, left: {parameterName: heat}, right: {literal: 0.8}}
+                                  controls:
+                                    - {control: aspect_ratio, label: Shape, parameterName: shape,
+                                       options: [{width: 16, height: 9}]}
+                """, LLMBot.class);
+
+        JsonNode controls = json.readTree(PoeBotSettings.of(bot.getSpec()).json()).path("parameter_controls");
+
+        assertThat(controls).isEqualTo(json.readTree("""
+                {"api_version": "2", "sections": [{"name": "Answer", "collapsed_by_default": true,
+                  "controls": [{"control": "drop_down", "label": "Model", "parameter_name": "model",
+                                "default_value": "fast", "options": [{"value": "fast", "name": "Fast"}]},
+                               {"control": "divider"}],
+                  "tabs": [{"name": "More", "controls": [
+                    {"control": "slider", "label": "Heat", "parameter_name": "heat", "default_value": 0.5,
+                     "min_value": 0.0, "max_value": 1.0, "step": 0.1},
+                    {"control": "condition",
+                     "condition": {"comparator": "ge", "left": {"parameter_name": "heat"}, "right": {"literal": 0.8}},
+                     "controls": [{"control": "aspect_ratio", "label": "Shape", "parameter_name": "shape",
+                                   "options": [{"width": 16.0, "height": 9.0}]}]}]}]}]}"""));
+        assertThat(PoeBotSettings.of(bot(null)).parameterControls()).isNull();
+    }
 }

@@ -68,4 +68,11 @@ public final class BotMetrics {
         Counter.builder("botfleet.poe.error.reports").description("report_error requests from Poe")
                 .tags("bot", bot).register(registry).increment();
     }
+
+    /** A message chose a value for one of the bot's parameters that spec.parameters does not allow. */
+    public void parameterRefused(String bot, String parameter) {
+        Counter.builder("botfleet.parameters.refused")
+                .description("Values chosen in parameter controls that were ignored: wrong type or out of bounds")
+                .tags("bot", bot, "parameter", parameter).register(registry).increment();
+    }
 }

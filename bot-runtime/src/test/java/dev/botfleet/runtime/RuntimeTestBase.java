@@ -194,6 +194,32 @@ public abstract class RuntimeTestBase {
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot
+                metadata: {name: tunable}
+                spec:
+                  providerRef: {name: fake}
+                  model: m-default
+                  temperature: 0.7
+                  maxTokens: 256
+                  poe:
+                    parameterControls:
+                      sections:
+                        - controls:
+                            - {control: drop_down, label: Model, parameterName: model, defaultValue: m-default,
+                               options: [{value: m-default, name: Default}, {value: m-large, name: Large}]}
+                            - {control: slider, label: Creativity, parameterName: creativity, minValue: 0,
+                               maxValue: 1.5, step: 0.1}
+                            - {control: slider, label: Length, parameterName: length, minValue: 64, maxValue: 4096,
+                               step: 64}
+                            - {control: drop_down, label: Effort, parameterName: effort,
+                               options: [{value: low, name: Low}, {value: high, name: High}]}
+                  parameters:
+                    model: {parameterName: model, models: [m-default, m-large]}
+                    temperature: {parameterName: creativity, min: 0, max: 1.5}
+                    maxTokens: {parameterName: length, min: 64, max: 4096}
+                    reasoningEffort: {parameterName: effort, values: [low, high]}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
                 metadata: {name: vision-url}
                 spec:
                   providerRef: {name: fake}

@@ -2,11 +2,16 @@ package dev.botfleet.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.botfleet.api.BaseParameterControl;
 import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.ManifestFiles;
+import dev.botfleet.api.ParameterCondition;
+import dev.botfleet.api.ParameterControl;
+import dev.botfleet.api.ParameterControls;
+import dev.botfleet.api.ParameterValues;
 import dev.botfleet.api.ProviderTarget;
 import dev.botfleet.api.SecretKeyRef;
 import dev.botfleet.api.validation.ManifestValidator;
@@ -115,6 +120,7 @@ public final class ManifestSet {
             references(document, bot, providers, problems);
             secretReference(document, bot.getSpec().getAccessKeySecretRef(), "spec.accessKeySecretRef.name", secrets,
                     problems);
+            parameterValues(document, bot, problems);
         }
         groups.forEach((group, members) -> {
             String namespace = group.substring(0, group.indexOf('/'));
@@ -138,6 +144,11 @@ public final class ManifestSet {
             model(document, field + "providerRef.name", field + "model", targets.get(i).providerName(),
                     targets.get(i).model(), providers, problems);
         }
+        List<String> choices = bot.getSpec().parameterModels();
+        for (int i = 0; primary && i < choices.size(); i++) {
+            model(document, "spec.providerRef.name", "spec.parameters.model.models[" + i + "]",
+                    targets.get(0).providerName(), choices.get(i), providers, problems);
+        }
     }
 
     private static void model(ManifestFile.Document document, String providerField, String modelField,
@@ -150,6 +161,56 @@ public final class ManifestSet {
         } else if (model != null) {
             provider.getSpec().modelRefusal(providerName, model)
                     .ifPresent(refusal -> problems.add(Problem.error(document, modelField, refusal)));
+        }
+    }
+
+    /** The values of parameter controls the API server admits as any JSON, but Poe would not take as they are. */
+    private static void parameterValues(ManifestFile.Document document, LLMBot bot, List<Problem> problems) {
+        ParameterControls controls = bot.getSpec().getPoe() == null ? null
+                : bot.getSpec().getPoe().getParameterControls();
+        if (controls == null) {
+            return;
+        }
+        for (int s = 0; s < controls.getSections().size(); s++) {
+            ParameterControls.Section section = controls.getSections().get(s);
+            String at = "spec.poe.parameterControls.sections[" + s + "]";
+            controlValues(document, section.getControls(), at + ".controls", problems);
+            List<ParameterControls.Tab> tabs = section.getTabs() == null ? List.of() : section.getTabs();
+            for (int t = 0; t < tabs.size(); t++) {
+                controlValues(document, tabs.get(t).getControls(), at + ".tabs[" + t + "].controls", problems);
+            }
+        }
+    }
+
+    private static void controlValues(ManifestFile.Document document, List<? extends BaseParameterControl> controls,
+                                      String at, List<Problem> problems) {
+        for (int i = 0; controls != null && i < controls.size(); i++) {
+            BaseParameterControl control = controls.get(i);
+            String kind = JSON.convertValue(control.getControl(), String.class);
+            if (control.getDefaultValue() != null && ParameterValues.defaultFor(kind, control.getDefaultValue()) == null) {
+                problems.add(Problem.warning(document, at + "[" + i + "].defaultValue", "a " + kind + "'s default must "
+                        + "be " + switch (kind) {
+                            case "toggle_switch" -> "a boolean";
+                            case "slider" -> "a number";
+                            default -> "a string";
+                        } + "; this one is left out of what Poe is sent"));
+            }
+            if (control instanceof ParameterControl full && full.getCondition() != null) {
+                operand(document, full.getCondition().getLeft(), at + "[" + i + "].condition.left", problems);
+                operand(document, full.getCondition().getRight(), at + "[" + i + "].condition.right", problems);
+                controlValues(document, full.getControls(), at + "[" + i + "].controls", problems);
+            }
+        }
+    }
+
+    private static void operand(ManifestFile.Document document, ParameterCondition.Operand operand, String at,
+                                List<Problem> problems) {
+        if (operand.getParameterName() != null && operand.getLiteral() != null) {
+            problems.add(Problem.warning(document, at + ".literal", "the parameterName is compared, not this literal"));
+        } else if (operand.getParameterName() == null && (operand.getLiteral() == null
+                || !operand.getLiteral().isValueNode() || operand.getLiteral().isNull())) {
+            problems.add(Problem.warning(document, at + ".literal", "an operand needs a parameterName or a string, "
+                    + "number or boolean literal; Poe is sent " + ParameterValues.literal(operand.getLiteral())));
         }
     }
 

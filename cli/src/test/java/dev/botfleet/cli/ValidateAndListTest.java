@@ -122,6 +122,61 @@ class ValidateAndListTest {
     }
 
     @Test
+    void theModelsUsersMayPickMustBeAllowedByTheProvider() throws IOException {
+        Path manifests = file("tunable.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: openai}
+                spec: {baseUrl: 'https://api.openai.com/v1', defaultModel: gpt-4o-mini, models: [gpt-4o-mini, gpt-4o]}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: tunable}
+                spec:
+                  providerRef: {name: openai}
+                  poe: {parameterControls: {sections: [{controls: [{control: divider}]}]}}
+                  parameters: {model: {parameterName: model, models: [gpt-4o, o3]}}
+                """);
+        Cli result = Cli.run("validate", manifests.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("LLMBot/tunable: spec.parameters.model.models[1]: model 'o3' is not in "
+                + "spec.models of LLMProvider 'openai'").doesNotContain("models[0]");
+    }
+
+    /** Values of several types the API server cannot check: validate warns of what Poe would not take as it is. */
+    @Test
+    void parameterValuesPoeWouldNotTakeAreWarnings() throws IOException {
+        Path manifests = file("loose.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: loose}
+                spec:
+                  handler: echo
+                  poe:
+                    parameterControls:
+                      sections:
+                        - tabs:
+                            - controls:
+                                - {control: toggle_switch, label: Long, parameterName: long, defaultValue: "yes"}
+                                - control: condition
+                                  condition: {comparator: eq, left: {parameterName: long, literal: 1},
+                                              right: {literal: [1, 2]}}
+                                  controls: [{control: slider, label: Heat, parameterName: heat, defaultValue: hot,
+                                              minValue: 0, maxValue: 1, step: 0.5}]
+                """);
+        Cli result = Cli.run("validate", manifests.toString());
+
+        assertThat(result.exitCode()).as(result.out()).isZero();
+        String at = "LLMBot/loose: spec.poe.parameterControls.sections[0].tabs[0].controls";
+        assertThat(result.out())
+                .contains(at + "[0].defaultValue: warning: a toggle_switch's default must be a boolean")
+                .contains(at + "[1].condition.left.literal: warning: the parameterName is compared")
+                .contains(at + "[1].condition.right.literal: warning: an operand needs a parameterName or a string")
+                .contains(at + "[1].controls[0].defaultValue: warning: a slider's default must be a number");
+    }
+
+    @Test
     void aGroupTooLargeForOneConfigMapIsAnError() throws IOException {
         StringBuilder yaml = new StringBuilder("""
                 apiVersion: botfleet.dev/v1alpha1
@@ -285,15 +340,16 @@ class ValidateAndListTest {
         Cli result = Cli.run("list", EXAMPLES + "/quickstart.yaml");
         assertThat(result.exitCode()).isZero();
         assertThat(result.out().lines()).containsExactly(
-                "KIND          NAME        PROVIDER   MODEL         RUNTIME",
-                "LLMProvider   openai      -          gpt-4o-mini   -",
-                "LLMBot        assistant   openai     gpt-4o-mini   default",
-                "LLMBot        echo        -          -             default");
+                "KIND          NAME        PROVIDER   MODEL                RUNTIME",
+                "LLMProvider   openai      -          gpt-4o-mini          -",
+                "LLMBot        assistant   openai     gpt-4o-mini          default",
+                "LLMBot        echo        -          -                    default",
+                "LLMBot        tunable     openai     (provider default)   default");
     }
 
     @Test
     void everyCommandHasHelpWithExamples() {
-        for (String command : new String[] {"validate", "list", "query"}) {
+        for (String command : new String[] {"validate", "list", "query", "sync-settings"}) {
             Cli help = Cli.run(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: botfleet " + command).contains("Example");

@@ -67,10 +67,18 @@ class PoeConformanceIT {
                 spec:
                   providerRef: {name: fake}
                   poe: {suggestedReplies: true, introductionMessage: Hello from botfleet, allowAttachments: true}
-                """.formatted(ACCESS_KEY, upstream.baseUrl()));
+                ---
+                %s""".formatted(ACCESS_KEY, upstream.baseUrl(), tunableBot()));
         runtime = RuntimeProcess.start(manifests, List.of("-Xmx256m"), List.of("-jar",
                 ControlPlane.REPO.resolve("bot-runtime/target/bot-runtime.jar").toString()));
         baseUrl = runtime.botUrl("");
+    }
+
+    /** The quickstart's bot with parameter controls, on the fake provider. */
+    private static String tunableBot() throws IOException {
+        String quickstart = Files.readString(ControlPlane.REPO.resolve("examples/quickstart.yaml"));
+        return quickstart.substring(quickstart.lastIndexOf("apiVersion", quickstart.indexOf("name: tunable")))
+                .replace("name: openai", "name: fake");
     }
 
     @AfterAll
@@ -196,5 +204,35 @@ class PoeConformanceIT {
         JsonNode committed = JSON.readTree(ControlPlane.REPO.resolve(
                 "bot-runtime/src/test/resources/poe-vectors/15_query_every_field.json").toFile());
         assertThat(JSON.readTree(generated.out())).as("regenerate it with e2e/poe/vectors.py").isEqualTo(committed);
+    }
+
+    /** Parameter controls as fastapi_poe's SettingsResponse reads them: every key allowed, every value kept. */
+    @Test
+    void parameterControlsAreSettingsFastapiPoeAccepts() throws IOException {
+        JsonNode settings = client("settings", baseUrl, "tunable", ANY_KEY);
+        assertThat(settings.path("parameter_controls").path("sections")).isNotEmpty();
+
+        JsonNode read = FastapiPoeClient.run("settings-model", settings.toString());
+        assertThat(read.path("error").isNull()).as(read.toString()).isTrue();
+        assertThat(withoutNulls(read.path("settings").path("parameter_controls")))
+                .isEqualTo(settings.path("parameter_controls"));
+    }
+
+    private static JsonNode withoutNulls(JsonNode node) {
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = JSON.createObjectNode();
+            node.properties().forEach(field -> {
+                if (!field.getValue().isNull()) {
+                    copy.set(field.getKey(), withoutNulls(field.getValue()));
+                }
+            });
+            return copy;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode copy = JSON.createArrayNode();
+            node.forEach(element -> copy.add(withoutNulls(element)));
+            return copy;
+        }
+        return node;
     }
 }

@@ -34,8 +34,9 @@ class WalkthroughIT {
             kubectl("-n", "team-a", "apply", "-f", ControlPlane.REPO.resolve("examples/quickstart.yaml").toString())
                     .orFail();
             kubectl("-n", "team-a", "wait", "--for=condition=Ready", "llmbot/echo", "llmbot/assistant",
-                    "--timeout=5m").orFail();
-            assertThat(kubectl("-n", "team-a", "get", "llmbots").orFail().out()).contains("assistant", "echo");
+                    "llmbot/tunable", "--timeout=5m").orFail();
+            assertThat(kubectl("-n", "team-a", "get", "llmbots").orFail().out()).contains("assistant", "echo",
+                    "tunable");
             assertThat(kubectl("-n", "team-a", "get", "secret", "openai", "-o", "jsonpath={.data.api-key}")
                     .orFail().out()).as("the stored key, untouched by the quickstart")
                     .isEqualTo(java.util.Base64.getEncoder().encodeToString("sk-walkthrough".getBytes()));

@@ -80,6 +80,9 @@ final class BotReadiness {
         }
         String model = provider.get().getSpec().modelFor(bot.getSpec().getModel());
         return provider.get().getSpec().modelRefusal(providerName, model)
+                .or(() -> bot.getSpec().parameterModels().stream()
+                        .flatMap(choice -> provider.get().getSpec().modelRefusal(providerName, choice).stream())
+                        .findFirst().map(refusal -> "spec.parameters.model: " + refusal))
                 .map(refusal -> new Verdict(Reason.MODEL_NOT_ALLOWED, refusal));
     }
 }

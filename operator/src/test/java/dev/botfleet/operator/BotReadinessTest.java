@@ -78,6 +78,12 @@ class BotReadinessTest {
         assertThat(verdict(bot("{providerRef: {name: openai}, model: gpt-3}"), UP, Map.of("openai", OPENAI), true))
                 .satisfies(v -> assertThat(v.reason()).isEqualTo(Reason.MODEL_NOT_ALLOWED))
                 .satisfies(v -> assertThat(v.message()).contains("model 'gpt-3'", "[gpt-4o-mini, gpt-4o]"));
+        assertThat(verdict(bot("""
+                {providerRef: {name: openai}, poe: {parameterControls: {sections: [{controls: [{control: divider}]}]}},
+                 parameters: {model: {parameterName: model, models: [gpt-4o, o3]}}}"""), UP, Map.of("openai", OPENAI),
+                true))
+                .satisfies(v -> assertThat(v.reason()).isEqualTo(Reason.MODEL_NOT_ALLOWED))
+                .satisfies(v -> assertThat(v.message()).startsWith("spec.parameters.model: model 'o3'"));
         assertThat(verdict(bot("{handler: echo, accessKeySecretRef: {name: poe, key: access-key}}"), UP, Map.of(),
                 false))
                 .satisfies(v -> assertThat(v.reason()).isEqualTo(Reason.ACCESS_KEY_NOT_FOUND))

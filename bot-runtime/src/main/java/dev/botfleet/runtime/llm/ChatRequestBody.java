@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.openai.core.JsonValue;
+import com.openai.models.ReasoningEffort;
 import com.openai.models.chat.completions.ChatCompletionContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPartImage;
 import com.openai.models.chat.completions.ChatCompletionContentPartText;
@@ -85,6 +86,9 @@ final class ChatRequestBody {
         }
         if (call.maxTokens() != null) {
             params.maxTokens(call.maxTokens().longValue());
+        }
+        if (call.reasoningEffort() != null) {
+            params.reasoningEffort(ReasoningEffort.of(call.reasoningEffort()));
         }
         if (!call.stopSequences().isEmpty()) {
             params.stop(ChatCompletionCreateParams.Stop.ofStrings(

@@ -71,6 +71,7 @@ public final class LlmBotHandler implements BotHandler {
         /** Where the writer says which of Poe's limits cut the answer, if one did; null outside the endpoint. */
         private final AnswerCut cut;
         private final List<ProviderTarget> targets;
+        private final ChosenParameters chosen;
         private List<ChatMessage> history;
         private final long startNanos = System.nanoTime();
         private final List<UpstreamFailure> failures = new ArrayList<>();
@@ -86,6 +87,8 @@ public final class LlmBotHandler implements BotHandler {
             // The CRD requires providerRef for the llm handler, so there is always a first target.
             this.targets = context.bot().getSpec().targets();
             this.provider = targets.get(0).providerName();
+            this.chosen = ChosenParameters.of(context.bot().getSpec().getParameters(), request,
+                    parameter -> metrics.parameterRefused(context.botName(), parameter));
         }
 
         Flux<PoeEvent> events() {
@@ -121,13 +124,20 @@ public final class LlmBotHandler implements BotHandler {
          * gets the same messages.
          */
         private String primaryModel() {
-            ProviderTarget primary = targets.get(0);
+            ProviderTarget primary = target(0);
             return fleet.provider(primary.providerName()).map(p -> p.getSpec().modelFor(primary.model()))
                     .orElse(primary.model());
         }
 
-        private Flux<PoeEvent> attempt(int index, int retry) {
+        /** The target of attempt {@code index}: the primary with the model the user chose, if they chose one. */
+        private ProviderTarget target(int index) {
             ProviderTarget target = targets.get(index);
+            return index == 0 && chosen.model() != null ? new ProviderTarget(target.providerName(), chosen.model())
+                    : target;
+        }
+
+        private Flux<PoeEvent> attempt(int index, int retry) {
+            ProviderTarget target = target(index);
             provider = target.providerName();
             LLMProviderSpec spec;
             UpstreamStreamer.Call call;
@@ -218,10 +228,18 @@ public final class LlmBotHandler implements BotHandler {
                             + "' is not available: " + secrets.whereToPut(provider.getApiKeySecretRef()));
                 }
             }
-            Double temperature = Boolean.TRUE.equals(bot.getAllowRequestTemperature()) && request.temperature() != null
-                    ? Double.valueOf(Math.min(request.temperature(), 2.0)) : bot.getTemperature();
-            return new UpstreamStreamer.Call(model, history, temperature, bot.getMaxTokens(),
+            return new UpstreamStreamer.Call(model, history, temperature(bot),
+                    chosen.maxTokens() != null ? chosen.maxTokens() : bot.getMaxTokens(), chosen.reasoningEffort(),
                     request.stopSequences(), key);
+        }
+
+        /** The user's choice in the parameter controls, else the caller's when the bot takes it, else the bot's. */
+        private Double temperature(LLMBotSpec bot) {
+            if (chosen.temperature() != null) {
+                return chosen.temperature();
+            }
+            return Boolean.TRUE.equals(bot.getAllowRequestTemperature()) && request.temperature() != null
+                    ? Double.valueOf(Math.min(request.temperature(), 2.0)) : bot.getTemperature();
         }
 
         private void record(SignalType signal) {

@@ -42,9 +42,13 @@ public final class UpstreamStreamer {
         this.http = http;
     }
 
-    /** What one attempt sends upstream besides the provider's own settings. */
+    /**
+     * What one attempt sends upstream besides the provider's own settings.
+     *
+     * @param reasoningEffort {@code reasoning_effort} for reasoning models, or null
+     */
     public record Call(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens,
-                       List<String> stopSequences, Optional<String> apiKey) {
+                       String reasoningEffort, List<String> stopSequences, Optional<String> apiKey) {
     }
 
     public Flux<StreamChunk> stream(String providerName, LLMProviderSpec provider, Call call) {

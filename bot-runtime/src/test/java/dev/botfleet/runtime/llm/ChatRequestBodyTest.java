@@ -17,7 +17,7 @@ class ChatRequestBodyTest {
     private static final UpstreamStreamer.Call CALL = new UpstreamStreamer.Call("gpt-4o-mini",
             List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"), ChatMessage.assistant("Hello"),
                     ChatMessage.user("Again", List.of("https://example.com/chart.png"))),
-            0.25, 64, List.of("a", "b", "c", "d", "e"), Optional.of("sk-not-in-the-body"));
+            0.25, 64, "low", List.of("a", "b", "c", "d", "e"), Optional.of("sk-not-in-the-body"));
 
     @Test
     void theBytesAreWhatOpenAiJavasOwnMapperWrites() throws Exception {
@@ -37,6 +37,7 @@ class ChatRequestBodyTest {
         assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
         assertThat(body.path("temperature").asDouble()).isEqualTo(0.25);
         assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
+        assertThat(body.path("reasoning_effort").asText()).isEqualTo("low");
         assertThat(body.path("stop")).hasSize(4);
         assertThat(body.path("messages").findValuesAsText("role"))
                 .containsExactly("system", "user", "assistant", "user");
