@@ -3,6 +3,7 @@ object with what the client saw: its messages, the exception it ended with, and 
 
     python client.py query    BASE_URL BOT KEY TEXT [--attachment URL NAME CONTENT] [--image URL NAME]
                               [--language CODE]                                      (stream_request)
+    python client.py tools    BASE_URL BOT KEY TEXT    (stream_request running its whole tool loop with get_weather)
     python client.py final    BASE_URL BOT KEY TEXT                                   (get_final_response)
     python client.py sync     BASE_URL BOT KEY TEXT                                   (get_bot_response_sync)
     python client.py settings BASE_URL BOT KEY
@@ -19,7 +20,7 @@ import sys
 import fastapi_poe as fp
 import httpx
 from fastapi_poe.client import _BotContext
-from fastapi_poe.types import MetaResponse
+from fastapi_poe.types import FunctionDefinition, MetaResponse, ParametersDefinition
 
 
 def request(text, attachment=None, image=None, language="en"):
@@ -66,6 +67,28 @@ async def stream(base_url, bot, key, text, attachment, image, language):
                                                retry_sleep_time=0.1):
             seen["messages"].append(describe(message))
     except Exception as error:  # the client's own verdict is what the test asserts on
+        seen["error"] = failure(error)
+    return seen
+
+
+def get_weather(city):
+    """The function the tool loop offers the model; its result goes back as JSON text."""
+    return {"city": city, "temperature_c": 3, "sky": "clear"}
+
+
+WEATHER_TOOL = fp.ToolDefinition(type="function", function=FunctionDefinition(
+    name="get_weather", description="The current weather in a city",
+    parameters=ParametersDefinition(type="object", properties={"city": {"type": "string"}}, required=["city"])))
+
+
+async def tools(base_url, bot, key, text):
+    """fastapi_poe's own function-calling loop: offer the tool, run the calls the model makes, ask again."""
+    seen = {"messages": [], "error": None, "failed_tries": 0}
+    try:
+        async for message in fp.stream_request(request(text), bot, key, base_url=base_url, tools=[WEATHER_TOOL],
+                                               tool_executables=[get_weather], retry_sleep_time=0.1):
+            seen["messages"].append(describe(message))
+    except Exception as error:
         seen["error"] = failure(error)
     return seen
 
@@ -143,6 +166,8 @@ def main(argv):
     language = (option(rest, "--language", 1) or ["en"])[0]
     if command == "query":
         result = asyncio.run(stream(base_url, bot, key, rest[0], attachment, image, language))
+    elif command == "tools":
+        result = asyncio.run(tools(base_url, bot, key, rest[0]))
     elif command == "final":
         result = asyncio.run(final(base_url, bot, key, rest[0]))
     elif command == "sync":

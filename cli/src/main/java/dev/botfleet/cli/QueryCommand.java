@@ -200,7 +200,7 @@ final class QueryCommand implements Callable<Integer> {
                 return false;
             }
             if (decoded.isEmpty()) {
-                if (!name.equals("ping") && !name.equals("json")) {
+                if (!name.equals("ping")) {
                     err.println("warning: unknown event type '" + name + "'");
                 }
                 return true;
@@ -227,6 +227,8 @@ final class QueryCommand implements Callable<Integer> {
                         + (file.contentType() != null ? " (" + file.contentType() + ")" : "") + "\n");
             } else if (event instanceof PoeEvent.Data metadata) {
                 err.println("data: " + metadata.metadata());
+            } else if (event instanceof PoeEvent.Json object) {
+                err.println("json: " + object.data());
             } else if (event instanceof PoeEvent.Meta && events != 1) {
                 err.println("warning: 'meta' that is not the first event is ignored");
             }

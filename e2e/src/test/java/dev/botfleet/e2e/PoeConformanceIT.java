@@ -196,6 +196,34 @@ class PoeConformanceIT {
         assertThat(client("reports", baseUrl, "open", ANY_KEY).path("reported").asInt()).isEqualTo(3);
     }
 
+    /**
+     * Function calling as fastapi_poe's client runs it: it offers a tool, the model (the fake provider) calls it in
+     * streamed parts, the client runs its function and asks again with the call and the result, and the model answers.
+     */
+    @Test
+    void fastapiPoesToolLoopRunsThroughTheBot() throws IOException {
+        upstream.enqueue(Reply.toolCall("call_1", "get_weather", "{\"city\": ", "\"Oslo\"}"),
+                Reply.chunks("It is 3 degrees ", "and clear in Oslo."));
+        JsonNode seen = client("tools", baseUrl, "open", ANY_KEY, "What is the weather in Oslo?");
+
+        assertThat(seen.path("error").isNull()).as(seen.toString()).isTrue();
+        assertThat(text(seen)).isEqualTo("It is 3 degrees and clear in Oslo.");
+        assertThat(upstream.requests()).hasSize(2);
+        JsonNode offered = upstream.requests().get(0).body();
+        assertThat(offered.at("/tools/0/function/name").asText()).isEqualTo("get_weather");
+        assertThat(offered.at("/tools/0/function/parameters/required/0").asText()).isEqualTo("city");
+        JsonNode messages = upstream.requests().get(1).body().path("messages");
+        JsonNode call = messages.get(messages.size() - 2);
+        assertThat(call.path("role").asText()).isEqualTo("assistant");
+        assertThat(call.at("/tool_calls/0/id").asText()).isEqualTo("call_1");
+        assertThat(call.at("/tool_calls/0/function/arguments").asText()).isEqualTo("{\"city\": \"Oslo\"}");
+        JsonNode result = messages.get(messages.size() - 1);
+        assertThat(result.path("role").asText()).isEqualTo("tool");
+        assertThat(result.path("tool_call_id").asText()).isEqualTo("call_1");
+        assertThat(JSON.readTree(result.path("content").asText()).path("temperature_c").asInt()).isEqualTo(3);
+        assertThat(upstream.requests().get(1).body().at("/tools/0/function/name").asText()).isEqualTo("get_weather");
+    }
+
     /** The request vector the runtime's unit tests parse is what the pinned fastapi_poe writes today. */
     @Test
     void theEveryFieldVectorIsWhatFastapiPoeWrites() throws IOException {

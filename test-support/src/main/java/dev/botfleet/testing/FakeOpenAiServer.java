@@ -308,6 +308,32 @@ public final class FakeOpenAiServer implements AutoCloseable {
             };
         }
 
+        /**
+         * The model calls a function: the call's id, type and name in the first delta, its JSON arguments in the
+         * parts given, then finish_reason tool_calls, as OpenAI streams it.
+         */
+        static Reply toolCall(String id, String function, String... arguments) {
+            return (exchange, request) -> {
+                OutputStream out = startStream(exchange);
+                String model = request.path("model").asText();
+                send(out, chunk(model, delta("role", "assistant").putNull("content"), null));
+                ObjectNode first = JSON.createObjectNode();
+                ObjectNode call = first.putArray("tool_calls").addObject().put("index", 0).put("id", id)
+                        .put("type", "function");
+                call.putObject("function").put("name", function).put("arguments", "");
+                send(out, chunk(model, first, null));
+                for (String part : arguments) {
+                    ObjectNode delta = JSON.createObjectNode();
+                    delta.putArray("tool_calls").addObject().put("index", 0).putObject("function")
+                            .put("arguments", part);
+                    send(out, chunk(model, delta, null));
+                }
+                send(out, chunk(model, JSON.createObjectNode(), "tool_calls"));
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            };
+        }
+
         /** Sends some content and ends the body without a finish_reason or [DONE]. */
         static Reply truncatedAfter(String... contents) {
             return (exchange, request) -> {

@@ -5,12 +5,20 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.openai.core.JsonValue;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
 import com.openai.models.ReasoningEffort;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPartImage;
 import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import dev.botfleet.handler.poe.ToolCall;
+import dev.botfleet.handler.poe.ToolDefinition;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +41,9 @@ final class ChatRequestBody {
             .disable(MapperFeature.AUTO_DETECT_GETTERS, MapperFeature.AUTO_DETECT_IS_GETTERS)
             .build();
 
+    /** Turns a tool's JSON schema into the plain values openai-java's {@code JsonValue} holds. */
+    private static final JsonMapper SCHEMA_READER = JsonMapper.builder().build();
+
     private ChatRequestBody() {
     }
 
@@ -50,6 +61,33 @@ final class ChatRequestBody {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a chat completion request", e);
         }
+    }
+
+    /** A function the caller offers the model; its parameters stay the JSON schema the caller sent. */
+    private static ChatCompletionFunctionTool tool(ToolDefinition tool) {
+        FunctionDefinition.Builder function = FunctionDefinition.builder().name(tool.function().name());
+        if (tool.function().description() != null) {
+            function.description(tool.function().description());
+        }
+        if (tool.function().parameters() != null) {
+            FunctionParameters.Builder parameters = FunctionParameters.builder();
+            tool.function().parameters().properties().forEach(field -> parameters.putAdditionalProperty(
+                    field.getKey(), JsonValue.from(SCHEMA_READER.convertValue(field.getValue(), Object.class))));
+            function.parameters(parameters.build());
+        }
+        return ChatCompletionFunctionTool.builder().function(function.build()).build();
+    }
+
+    /** The assistant's function calls of the previous turn. */
+    private static ChatCompletionAssistantMessageParam toolCalls(List<ToolCall> calls) {
+        ChatCompletionAssistantMessageParam.Builder message = ChatCompletionAssistantMessageParam.builder();
+        for (ToolCall call : calls) {
+            message.addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(call.id())
+                    .function(ChatCompletionMessageFunctionToolCall.Function.builder()
+                            .name(call.function().name()).arguments(call.function().arguments()).build())
+                    .build());
+        }
+        return message.build();
     }
 
     /** The message's text, then each image as an image_url part. */
@@ -71,7 +109,15 @@ final class ChatRequestBody {
         for (ChatMessage message : call.messages()) {
             switch (message.role()) {
                 case SYSTEM -> params.addSystemMessage(message.content());
-                case ASSISTANT -> params.addAssistantMessage(message.content());
+                case ASSISTANT -> {
+                    if (message.toolCalls().isEmpty()) {
+                        params.addAssistantMessage(message.content());
+                    } else {
+                        params.addMessage(toolCalls(message.toolCalls()));
+                    }
+                }
+                case TOOL -> params.addMessage(ChatCompletionToolMessageParam.builder()
+                        .toolCallId(message.toolCallId()).content(message.content()).build());
                 default -> {
                     if (message.images().isEmpty()) {
                         params.addUserMessage(message.content());
@@ -90,6 +136,7 @@ final class ChatRequestBody {
         if (call.reasoningEffort() != null) {
             params.reasoningEffort(ReasoningEffort.of(call.reasoningEffort()));
         }
+        call.tools().forEach(tool -> params.addTool(tool(tool)));
         if (!call.stopSequences().isEmpty()) {
             params.stop(ChatCompletionCreateParams.Stop.ofStrings(
                     call.stopSequences().subList(0, Math.min(MAX_STOP_SEQUENCES, call.stopSequences().size()))));

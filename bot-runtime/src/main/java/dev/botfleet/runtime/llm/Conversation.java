@@ -14,7 +14,9 @@ import java.util.stream.Stream;
  * A Poe conversation as the chat history sent upstream: the bot's system prompt first, then every turn in order
  * (system, user, bot as system, user, assistant). A turn is one Poe message, with the extracted text of each of its
  * attachments as a user message just before it, and for a bot with {@code spec.images} the images attached to a
- * user message as its image parts; turns are what {@link InputBudget} leaves out, oldest first.
+ * user message as its image parts; turns are what {@link InputBudget} leaves out, oldest first. A request that
+ * carries the previous turn's tool calls and their results (function calling) ends with them, after the message
+ * being answered.
  *
  * @param prompt the bot's system prompt, if it has one
  * @param turns  the Poe messages, oldest first; the last is the message being answered
@@ -38,9 +40,16 @@ public record Conversation(List<ChatMessage> prompt, List<List<ChatMessage>> tur
                 case BOT -> ChatMessage.assistant(message.content());
                 default -> ChatMessage.user(message.content(), bot.getImages() == null ? List.of() : images(message));
             });
-            turns.add(List.copyOf(turn));
+            turns.add(turn);
         }
-        return new Conversation(prompt, List.copyOf(turns));
+        if (request.toolCalls() != null && request.toolResults() != null && !turns.isEmpty()) {
+            // The calls the model made and what the caller's functions returned: part of the turn being answered.
+            List<ChatMessage> answered = turns.get(turns.size() - 1);
+            answered.add(ChatMessage.toolCalls(request.toolCalls()));
+            request.toolResults().forEach(result -> answered.add(ChatMessage.toolResult(result.toolCallId(),
+                    result.content())));
+        }
+        return new Conversation(prompt, turns.stream().map(List::copyOf).toList());
     }
 
     /** Every message in the order it is sent. */

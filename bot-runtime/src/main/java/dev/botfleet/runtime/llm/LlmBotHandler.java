@@ -1,5 +1,8 @@
 package dev.botfleet.runtime.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
@@ -28,7 +31,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Answers a Poe query from the bot's LLMProvider, streaming each delta as a {@code text} event. A failure before
+ * Answers a Poe query from the bot's LLMProvider, streaming each delta as a {@code text} event (and the model's tool
+ * calls, when the caller offered tools, as {@code json} events, as Poe's bot API relays them). A failure before
  * the first token is retried with backoff (for failures that may pass) and then handed to each fallback in turn;
  * a failure after text has streamed ends the answer with an {@code error} event. The user is told what failed in
  * their terms and language ({@link UserError}); the owner's diagnosis, every attempt, goes to the {@link OwnerLog}.
@@ -230,7 +234,7 @@ public final class LlmBotHandler implements BotHandler {
             }
             return new UpstreamStreamer.Call(model, history, temperature(bot),
                     chosen.maxTokens() != null ? chosen.maxTokens() : bot.getMaxTokens(), chosen.reasoningEffort(),
-                    request.stopSequences(), key);
+                    request.tools() == null ? List.of() : request.tools(), request.stopSequences(), key);
         }
 
         /** The user's choice in the parameter controls, else the caller's when the bot takes it, else the bot's. */
@@ -271,18 +275,35 @@ public final class LlmBotHandler implements BotHandler {
                     }
                     String content = choice.content();
                     if (!content.isEmpty()) {
-                        if (!streamed) {
-                            streamed = true;
-                            metrics.firstToken(context.botName(), provider,
-                                    Duration.ofNanos(System.nanoTime() - startNanos));
-                        }
+                        answered();
                         events.add(new PoeEvent.Text(content));
+                    }
+                    if (choice.toolCalls() != null) {
+                        answered();
+                        events.add(toolCalls(choice.toolCalls()));
                     }
                     if (choice.finishReason() != null) {
                         finished = true;
                     }
                 }
                 return events;
+            }
+
+            /** The first content of the answer, text or tool calls: from here on it has streamed. */
+            private void answered() {
+                if (!streamed) {
+                    streamed = true;
+                    metrics.firstToken(context.botName(), provider, Duration.ofNanos(System.nanoTime() - startNanos));
+                }
+            }
+
+            /** The model's tool calls as Poe's bot API carries them: a chunk in a {@code json} event. */
+            private PoeEvent toolCalls(JsonNode calls) {
+                ObjectNode chunk = JsonNodeFactory.instance.objectNode().put("object", "chat.completion.chunk");
+                ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+                choice.putObject("delta").set("tool_calls", calls);
+                choice.putNull("finish_reason");
+                return new PoeEvent.Json(chunk);
             }
         }
     }

@@ -25,10 +25,17 @@ record StreamChunk(List<Choice> choices, Usage usage, JsonNode error) {
         String content() {
             return delta == null || delta.content() == null ? "" : delta.content();
         }
+
+        /** The tool call deltas of this chunk, or null. */
+        JsonNode toolCalls() {
+            return delta == null || delta.toolCalls() == null || delta.toolCalls().isEmpty() ? null
+                    : delta.toolCalls();
+        }
     }
 
+    /** @param toolCalls the model's function calls, streamed in parts, as the provider sent them */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Delta(String content) {
+    record Delta(String content, @JsonProperty("tool_calls") JsonNode toolCalls) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

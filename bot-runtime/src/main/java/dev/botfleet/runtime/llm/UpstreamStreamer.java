@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.ProviderTarget;
+import dev.botfleet.handler.poe.ToolDefinition;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -46,9 +47,11 @@ public final class UpstreamStreamer {
      * What one attempt sends upstream besides the provider's own settings.
      *
      * @param reasoningEffort {@code reasoning_effort} for reasoning models, or null
+     * @param tools           the functions the caller offers the model (function calling); empty for none
      */
     public record Call(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens,
-                       String reasoningEffort, List<String> stopSequences, Optional<String> apiKey) {
+                       String reasoningEffort, List<ToolDefinition> tools, List<String> stopSequences,
+                       Optional<String> apiKey) {
     }
 
     public Flux<StreamChunk> stream(String providerName, LLMProviderSpec provider, Call call) {

@@ -226,7 +226,7 @@ class UpstreamHttpVersionTest {
         provider.setTimeout(timeout);
         return new UpstreamStreamer(http)
                 .stream("fake", provider, new UpstreamStreamer.Call("m", List.of(ChatMessage.user("hi")), null, null,
-                        null, List.of(), Optional.empty()))
+                        null, List.of(), List.of(), Optional.empty()))
                 .flatMapIterable(StreamChunk::choices)
                 .map(StreamChunk.Choice::content);
     }

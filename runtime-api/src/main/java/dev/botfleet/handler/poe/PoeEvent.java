@@ -1,5 +1,7 @@
 package dev.botfleet.handler.poe;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** One server-sent event of a Poe query response. {@link PoeEventCodec} turns it into bytes. */
 public sealed interface PoeEvent {
 
@@ -35,6 +37,13 @@ public sealed interface PoeEvent {
 
     /** A string Poe stores with the bot message and sends back in later requests. */
     record Data(String metadata) implements PoeEvent {
+    }
+
+    /**
+     * A JSON object for the caller to read, which Poe's bot API relays as it is: during function calling, an OpenAI
+     * {@code chat.completion.chunk} whose delta carries the model's tool calls.
+     */
+    record Json(JsonNode data) implements PoeEvent {
     }
 
     /**

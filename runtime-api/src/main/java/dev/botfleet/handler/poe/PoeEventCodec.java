@@ -41,6 +41,8 @@ public final class PoeEventCodec {
             return "file";
         } else if (event instanceof PoeEvent.Data) {
             return "data";
+        } else if (event instanceof PoeEvent.Json) {
+            return "json";
         } else if (event instanceof PoeEvent.Error) {
             return "error";
         }
@@ -49,7 +51,7 @@ public final class PoeEventCodec {
 
     /**
      * The event one server-sent event carries, read as Poe's client reads it; empty for a name that carries no
-     * event here ({@code ping}, {@code json}, or one from a newer protocol).
+     * event here ({@code ping}, or one from a newer protocol).
      *
      * @throws IllegalArgumentException when the data is not a JSON object
      */
@@ -72,6 +74,7 @@ public final class PoeEventCodec {
             case "file" -> new PoeEvent.File(textOrNull(fields, "url"), textOrNull(fields, "content_type"),
                     textOrNull(fields, "name"), textOrNull(fields, "inline_ref"));
             case "data" -> new PoeEvent.Data(textOrNull(fields, "metadata"));
+            case "json" -> new PoeEvent.Json(fields);
             case "error" -> new PoeEvent.Error(fields.path("allow_retry").asBoolean(true), textOrNull(fields, "text"),
                     textOrNull(fields, "error_type"));
             case "done" -> new PoeEvent.Done();
@@ -85,6 +88,9 @@ public final class PoeEventCodec {
     }
 
     String data(PoeEvent event) {
+        if (event instanceof PoeEvent.Json object) {
+            return write(object.data());
+        }
         ObjectNode data = json.createObjectNode();
         if (event instanceof PoeEvent.Meta m) {
             data.put("content_type", m.contentType())
@@ -113,6 +119,10 @@ public final class PoeEventCodec {
                 data.put("error_type", e.errorType());
             }
         }
+        return write(data);
+    }
+
+    private String write(JsonNode data) {
         try {
             return json.writeValueAsString(data);
         } catch (JsonProcessingException e) {
