@@ -10,6 +10,9 @@ object with what the client saw: its messages, the exception it ended with, and 
     python client.py reports  BASE_URL BOT KEY
     python client.py sync-settings POE_API_URL BOT_NAME KEY SETTINGS_JSON   (sync_bot_settings, as make_app does)
     python client.py settings-model SETTINGS_JSON    (the settings as fastapi_poe's SettingsResponse reads them)
+    python client.py forward  BOT_API_URL BOT KEY REQUEST_JSON  (stream_request relaying a whole query to a Poe bot,
+                                                                 as a server bot forwards the request it got)
+    python client.py query-model REQUEST_JSON        (the query as fastapi_poe's QueryRequest reads it)
 """
 import asyncio
 import contextlib
@@ -145,6 +148,23 @@ def settings_model(settings):
         return {"settings": None, "error": failure(error)}
 
 
+async def forward(bot_api_url, bot, key, body):
+    """What a fastapi_poe server bot does with the request it got: stream_request(request, bot, key)."""
+    request = fp.QueryRequest.model_validate(json.loads(body))
+    seen = {"messages": [], "error": None}
+    try:
+        async for message in fp.stream_request(request, bot, key, base_url=bot_api_url, num_tries=1):
+            seen["messages"].append(describe(message))
+    except Exception as error:
+        seen["error"] = failure(error)
+    return seen
+
+
+def query_model(body):
+    """The query as fastapi_poe's QueryRequest reads it, every field with its value or default."""
+    return fp.QueryRequest.model_validate(json.loads(body)).model_dump(mode="json")
+
+
 def option(rest, name, count):
     """The values of option NAME (taken out of REST), or None."""
     if name not in rest:
@@ -158,6 +178,9 @@ def option(rest, name, count):
 def main(argv):
     if argv[1] == "settings-model":
         print(json.dumps(settings_model(argv[2]), ensure_ascii=False))
+        return
+    if argv[1] == "query-model":
+        print(json.dumps(query_model(argv[2]), ensure_ascii=False))
         return
     command, base_url, bot, key = argv[1:5]
     rest = argv[5:]
@@ -176,6 +199,8 @@ def main(argv):
         result = asyncio.run(settings(base_url, bot, key))
     elif command == "reports":
         result = asyncio.run(reports(base_url, bot, key))
+    elif command == "forward":
+        result = asyncio.run(forward(base_url, bot, key, rest[0]))
     elif command == "sync-settings":
         result = sync_settings(base_url, bot, key, rest[0])
     else:

@@ -13,6 +13,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** Desired state of an LLMBot: one Poe server bot answering from an LLMProvider. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -309,6 +311,29 @@ public class LLMBotSpec {
                     fallback.getModel())));
         }
         return targets;
+    }
+
+    /**
+     * Why this bot cannot call the Poe bots one of its providers serves, if it cannot: they are called with the bot's
+     * own access key, and it has none.
+     *
+     * @param providers the bot's namespace's providers by name
+     */
+    public Optional<String> missingAccessKey(Function<String, Optional<LLMProviderSpec>> providers) {
+        if (accessKeySecretRef != null) {
+            return Optional.empty();
+        }
+        return targets().stream().map(ProviderTarget::providerName).distinct()
+                .filter(name -> providers.apply(name)
+                        .filter(spec -> spec.effectiveProtocol() == LLMProviderSpec.Protocol.POE).isPresent())
+                .findFirst()
+                .map(LLMBotSpec::accessKeyRequired);
+    }
+
+    /** What a bot without an access key is told when provider {@code providerName} serves Poe bots. */
+    public static String accessKeyRequired(String providerName) {
+        return "LLMProvider '" + providerName + "' calls Poe bots with the calling bot's own access key, and this bot "
+                + "has none: set spec.accessKeySecretRef to the Secret with its Poe access key";
     }
 
     /** The runtime group with its default applied (manifests read outside a cluster are not defaulted). */

@@ -15,8 +15,31 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 
-/** Desired state of an LLMProvider: one OpenAI-compatible endpoint. */
+/**
+ * Desired state of an LLMProvider: one OpenAI-compatible endpoint, or Poe's bot API, whose bots answer with the user's
+ * own Poe points (protocol poe).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "has(self.baseUrl) || (has(self.protocol) && self.protocol == 'poe')",
+        message = "baseUrl is required; only protocol poe has a default (Poe's bot API)",
+        fieldPath = ".baseUrl",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "!has(self.protocol) || self.protocol != 'poe' || !has(self.apiKeySecretRef)",
+        message = "protocol poe calls Poe bots with each calling bot's own access key: apiKeySecretRef does not apply",
+        fieldPath = ".apiKeySecretRef",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "!has(self.protocol) || self.protocol != 'poe' || !has(self.apiKeyHeader)",
+        message = "protocol poe calls Poe bots with each calling bot's own access key: apiKeyHeader does not apply",
+        fieldPath = ".apiKeyHeader",
+        reason = "FieldValueForbidden")
+@ValidationRule(
+        value = "!has(self.protocol) || self.protocol != 'poe' || !has(self.organization)",
+        message = "protocol poe calls Poe bots with each calling bot's own access key: organization does not apply",
+        fieldPath = ".organization",
+        reason = "FieldValueForbidden")
 @ValidationRule(
         value = "!has(self.models) || size(self.models) == 0 || self.defaultModel in self.models",
         message = "defaultModel must be one of models when models is set",
@@ -33,6 +56,21 @@ public class LLMProviderSpec {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_RETRIES = 2;
+    /** Where Poe's bots answer other bots: {@code <base>/<bot name>}, as fastapi_poe's client calls them. */
+    public static final String POE_BOT_API = "https://api.poe.com/bot/";
+
+    /** How the runtime talks to the provider. */
+    public enum Protocol {
+        /** OpenAI's chat completions: {@code <baseUrl>/chat/completions}, streamed. */
+        @JsonProperty("openai") OPENAI,
+        /** Poe's bot protocol: the Poe query relayed to {@code <baseUrl><model>}, the model a Poe bot's name. */
+        @JsonProperty("poe") POE
+    }
+
+    @JsonPropertyDescription("openai (default): an OpenAI-compatible API. poe: Poe's bot API, where models are Poe "
+            + "bots (GPT-4o, Claude-Sonnet-4, ...) called with each calling bot's own access key, so the user's Poe "
+            + "points pay, as Poe documents; the bot's server_bot_dependencies are derived from it.")
+    private Protocol protocol;
 
     /** The HTTP versions the runtime may speak to the provider. */
     public enum HttpVersion {
@@ -44,11 +82,11 @@ public class LLMProviderSpec {
         @JsonProperty("http2") HTTP2
     }
 
-    @Required
     @Pattern(Validation.HTTP_URL)
     @Size(max = 2048)
     @JsonPropertyDescription("Base URL of the OpenAI-compatible API, up to but excluding /chat/completions, "
-            + "for example https://api.openai.com/v1. Must start with http:// or https://.")
+            + "for example https://api.openai.com/v1. Must start with http:// or https://. Required, except for "
+            + "protocol poe, where it defaults to https://api.poe.com/bot/ (the bot's name follows it).")
     private String baseUrl;
 
     @JsonPropertyDescription("Secret key holding the API key, sent as 'Authorization: Bearer <key>'. "
@@ -105,6 +143,23 @@ public class LLMProviderSpec {
 
     public String getBaseUrl() {
         return baseUrl;
+    }
+
+    /** The base URL, Poe's bot API by default for protocol poe. */
+    public String effectiveBaseUrl() {
+        return baseUrl == null && effectiveProtocol() == Protocol.POE ? POE_BOT_API : baseUrl;
+    }
+
+    public Protocol getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(Protocol protocol) {
+        this.protocol = protocol;
+    }
+
+    public Protocol effectiveProtocol() {
+        return protocol == null ? Protocol.OPENAI : protocol;
     }
 
     public void setBaseUrl(String baseUrl) {

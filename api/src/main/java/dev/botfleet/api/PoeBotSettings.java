@@ -17,8 +17,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A bot's settings in Poe's format: the runtime's answer to Poe's {@code settings} request and the body the operator
@@ -40,6 +45,9 @@ public record PoeBotSettings(
         @JsonProperty("cost_label") String costLabel,
         @JsonProperty("parameter_controls") JsonNode parameterControls) {
 
+    /** The most calls to other Poe bots Poe allows one message. */
+    public static final int MAX_CALLS_PER_MESSAGE = 100;
+
     /** Selects Poe's current table of defaults for the keys left out. */
     public static final int RESPONSE_VERSION = 2;
 
@@ -51,16 +59,50 @@ public record PoeBotSettings(
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .serializationInclusion(JsonInclude.Include.NON_NULL).build();
 
-    /** The bot's settings; a bot allows attachments unless poe.allowAttachments says no. */
-    public static PoeBotSettings of(LLMBotSpec bot) {
+    /**
+     * The bot's settings; a bot allows attachments unless poe.allowAttachments says no.
+     *
+     * @param providers the bot's namespace's providers by name, from which the Poe bots it calls are derived
+     */
+    public static PoeBotSettings of(LLMBotSpec bot, Function<String, Optional<LLMProviderSpec>> providers) {
         PoeSettings settings = bot.getPoe() == null ? new PoeSettings() : bot.getPoe();
-        Map<String, Integer> dependencies = settings.getServerBotDependencies();
-        return new PoeBotSettings(RESPONSE_VERSION, dependencies == null ? Map.of()
-                        : Collections.unmodifiableMap(new LinkedHashMap<>(dependencies)),
+        return new PoeBotSettings(RESPONSE_VERSION, dependencies(bot, providers),
                 !Boolean.FALSE.equals(settings.getAllowAttachments()), settings.getIntroductionMessage(),
                 settings.getExpandTextAttachments(), settings.getEnableImageComprehension(),
                 settings.getEnforceAuthorRoleAlternation(), settings.getEnableMultiEntityPrompting(),
                 settings.getRateCard(), settings.getCostLabel(), parameterControls(settings.getParameterControls()));
+    }
+
+    /**
+     * The Poe bots a message may call, each with the most calls one message can make to it: every target whose
+     * provider speaks protocol poe, tried once and then up to its provider's maxRetries more times (the primary also
+     * as any model a user may pick in spec.parameters), added up where targets name the same bot. What spec.poe
+     * declares is kept where it allows more.
+     */
+    private static Map<String, Integer> dependencies(LLMBotSpec bot,
+                                                     Function<String, Optional<LLMProviderSpec>> providers) {
+        Map<String, Integer> calls = new TreeMap<>();
+        List<ProviderTarget> targets = bot.targets();
+        for (int index = 0; index < targets.size(); index++) {
+            ProviderTarget target = targets.get(index);
+            Optional<LLMProviderSpec> provider = providers.apply(target.providerName())
+                    .filter(spec -> spec.effectiveProtocol() == LLMProviderSpec.Protocol.POE);
+            if (provider.isEmpty()) {
+                continue;
+            }
+            int perTarget = 1 + provider.get().effectiveMaxRetries();
+            Set<String> bots = new TreeSet<>();
+            Optional.ofNullable(provider.get().modelFor(target.model())).ifPresent(bots::add);
+            if (index == 0) {
+                bots.addAll(bot.parameterModels());
+            }
+            bots.forEach(poeBot -> calls.merge(poeBot, perTarget, Integer::sum));
+        }
+        PoeSettings poe = bot.getPoe();
+        if (poe != null && poe.getServerBotDependencies() != null) {
+            poe.getServerBotDependencies().forEach((poeBot, declared) -> calls.merge(poeBot, declared, Math::max));
+        }
+        return Collections.unmodifiableMap(calls);
     }
 
     /**
@@ -106,6 +148,18 @@ public record PoeBotSettings(
         } else {
             operand.set("literal", ParameterValues.literal(operand.get("literal")));
         }
+    }
+
+    /**
+     * Why Poe would refuse these dependencies, if it would: together they allow more calls per message than Poe does.
+     * The derived ones alone never do (9 targets of at most 11 calls each).
+     */
+    public Optional<String> callLimitExceeded() {
+        int calls = serverBotDependencies == null ? 0
+                : serverBotDependencies.values().stream().mapToInt(Integer::intValue).sum();
+        return calls <= MAX_CALLS_PER_MESSAGE ? Optional.empty() : Optional.of("server_bot_dependencies add up to "
+                + calls + " calls per message (the Poe bots the providers call, with their retries, and "
+                + "spec.poe.serverBotDependencies); Poe allows " + MAX_CALLS_PER_MESSAGE + ": declare fewer");
     }
 
     /** The settings as the JSON Poe receives. */

@@ -59,7 +59,7 @@ class ParameterValuesTest {
                                           right: {literal: {not: scalar}}}
                               controls: [{control: divider}]
                 """, LLMBot.class);
-        JsonNode controls = json.readTree(PoeBotSettings.of(bot.getSpec()).json())
+        JsonNode controls = json.readTree(PoeBotSettings.of(bot.getSpec(), name -> java.util.Optional.empty()).json())
                 .at("/parameter_controls/sections/0/controls");
 
         assertThat(controls.get(0).has("default_value")).isFalse();

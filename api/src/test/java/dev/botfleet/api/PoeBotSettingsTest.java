@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PoeBotSettingsTest {
+
+    private static final Function<String, Optional<LLMProviderSpec>> NO_PROVIDERS = name -> Optional.empty();
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -31,7 +36,7 @@ class PoeBotSettingsTest {
         settings.setRateCard("100 points / message");
         settings.setCostLabel("Message");
 
-        JsonNode response = json.valueToTree(PoeBotSettings.of(bot(settings)));
+        JsonNode response = json.valueToTree(PoeBotSettings.of(bot(settings), NO_PROVIDERS));
 
         assertThat(response).isEqualTo(json.readTree("""
                 {"response_version": 2, "server_bot_dependencies": {"GPT-4o": 2}, "allow_attachments": true,
@@ -43,10 +48,10 @@ class PoeBotSettingsTest {
     /** Poe's pages disagree on the default of allow_attachments, so it is the one key always sent. */
     @Test
     void unsetFieldsAreLeftToPoesDefaultsButAttachmentsAreAlwaysDecided() throws Exception {
-        assertThat((JsonNode) json.valueToTree(PoeBotSettings.of(bot(new PoeSettings()))))
+        assertThat((JsonNode) json.valueToTree(PoeBotSettings.of(bot(new PoeSettings()), NO_PROVIDERS)))
                 .isEqualTo(json.readTree("""
                         {"response_version": 2, "server_bot_dependencies": {}, "allow_attachments": true}"""));
-        assertThat((JsonNode) json.valueToTree(PoeBotSettings.of(bot(null)))).isEqualTo(json.readTree("""
+        assertThat((JsonNode) json.valueToTree(PoeBotSettings.of(bot(null), NO_PROVIDERS))).isEqualTo(json.readTree("""
                 {"response_version": 2, "server_bot_dependencies": {}, "allow_attachments": true}"""));
     }
 
@@ -54,12 +59,12 @@ class PoeBotSettingsTest {
     void aBotAllowsAttachmentsUnlessItsPoeSettingsSayNo() {
         LLMBotSpec vision = bot(null);
         vision.setImages(new ImageInput());
-        assertThat(PoeBotSettings.of(vision).allowAttachments()).isTrue();
+        assertThat(PoeBotSettings.of(vision, NO_PROVIDERS).allowAttachments()).isTrue();
 
         PoeSettings explicit = new PoeSettings();
         explicit.setAllowAttachments(false);
-        assertThat(PoeBotSettings.of(bot(explicit)).allowAttachments()).isFalse();
-        assertThat(PoeBotSettings.of(bot(null)).allowAttachments()).isTrue();
+        assertThat(PoeBotSettings.of(bot(explicit), NO_PROVIDERS).allowAttachments()).isFalse();
+        assertThat(PoeBotSettings.of(bot(null), NO_PROVIDERS).allowAttachments()).isTrue();
     }
 
     /** The operator records the hash it synced: equal settings must hash the same, whatever order they came in. */
@@ -71,18 +76,18 @@ class PoeBotSettingsTest {
         PoeSettings second = new PoeSettings();
         second.setServerBotDependencies(new java.util.LinkedHashMap<>(Map.of("B", 2)));
         second.getServerBotDependencies().put("A", 1);
-        PoeBotSettings one = PoeBotSettings.of(bot(first));
+        PoeBotSettings one = PoeBotSettings.of(bot(first), NO_PROVIDERS);
 
-        assertThat(one.json()).isEqualTo(PoeBotSettings.of(bot(second)).json());
-        assertThat(one.hash()).isEqualTo(PoeBotSettings.of(bot(second)).hash()).hasSize(16).matches("[0-9a-f]+");
+        assertThat(one.json()).isEqualTo(PoeBotSettings.of(bot(second), NO_PROVIDERS).json());
+        assertThat(one.hash()).isEqualTo(PoeBotSettings.of(bot(second), NO_PROVIDERS).hash()).hasSize(16).matches("[0-9a-f]+");
         assertThat(json.readTree(one.json())).isEqualTo(json.valueToTree(one));
 
         second.setIntroductionMessage("Hello");
-        assertThat(PoeBotSettings.of(bot(second)).hash()).isNotEqualTo(one.hash());
+        assertThat(PoeBotSettings.of(bot(second), NO_PROVIDERS).hash()).isNotEqualTo(one.hash());
         PoeSettings named = new PoeSettings();
         named.setBotName("MyBot");
-        assertThat(PoeBotSettings.of(bot(named)).json()).as("the bot's Poe name is not a setting")
-                .isEqualTo(PoeBotSettings.of(bot(null)).json()).doesNotContain("MyBot");
+        assertThat(PoeBotSettings.of(bot(named), NO_PROVIDERS).json()).as("the bot's Poe name is not a setting")
+                .isEqualTo(PoeBotSettings.of(bot(null), NO_PROVIDERS).json()).doesNotContain("MyBot");
     }
 
     /** Parameter controls go to Poe in Poe's own names and shapes; only the fields a control has are written. */
@@ -115,7 +120,7 @@ class PoeBotSettingsTest {
                                        options: [{width: 16, height: 9}]}
                 """, LLMBot.class);
 
-        JsonNode controls = json.readTree(PoeBotSettings.of(bot.getSpec()).json()).path("parameter_controls");
+        JsonNode controls = json.readTree(PoeBotSettings.of(bot.getSpec(), NO_PROVIDERS).json()).path("parameter_controls");
 
         assertThat(controls).isEqualTo(json.readTree("""
                 {"api_version": "2", "sections": [{"name": "Answer", "collapsed_by_default": true,
@@ -129,6 +134,65 @@ class PoeBotSettingsTest {
                      "condition": {"comparator": "ge", "left": {"parameter_name": "heat"}, "right": {"literal": 0.8}},
                      "controls": [{"control": "aspect_ratio", "label": "Shape", "parameter_name": "shape",
                                    "options": [{"width": 16.0, "height": 9.0}]}]}]}]}]}"""));
-        assertThat(PoeBotSettings.of(bot(null)).parameterControls()).isNull();
+        assertThat(PoeBotSettings.of(bot(null), NO_PROVIDERS).parameterControls()).isNull();
+    }
+
+    private static LLMProviderSpec provider(LLMProviderSpec.Protocol protocol, String defaultModel, int maxRetries) {
+        LLMProviderSpec provider = new LLMProviderSpec();
+        provider.setProtocol(protocol);
+        provider.setDefaultModel(defaultModel);
+        provider.setMaxRetries(maxRetries);
+        return provider;
+    }
+
+    /**
+     * Each Poe bot a message may call, with the most calls it may make to it: a target's first try and its
+     * retries, targets naming the same bot added up, the primary also as every model a user may pick, the
+     * OpenAI-compatible targets left out; what spec.poe declares kept where it allows more.
+     */
+    @Test
+    void theDependenciesFollowTheProviderChainAndItsRetries() {
+        Map<String, LLMProviderSpec> providers = Map.of(
+                "poe", provider(LLMProviderSpec.Protocol.POE, "Claude-Sonnet-4", 2),
+                "poe-patient", provider(LLMProviderSpec.Protocol.POE, "Claude-Sonnet-4", 4),
+                "openai", provider(null, "gpt-4o-mini", 2));
+        LLMBotSpec bot = new LLMBotSpec();
+        bot.setProviderRef(new ProviderRef("poe"));
+        bot.setFallbacks(List.of(new Fallback(new ProviderRef("openai"), null),
+                new Fallback(new ProviderRef("poe"), "GPT-4o"),
+                new Fallback(new ProviderRef("poe-patient"), null)));
+        BotParameters parameters = new BotParameters();
+        BotParameters.ModelChoice choice = new BotParameters.ModelChoice();
+        choice.setModels(List.of("Claude-Sonnet-4", "Gemini-2.5-Pro"));
+        parameters.setModel(choice);
+        bot.setParameters(parameters);
+        PoeSettings poe = new PoeSettings();
+        poe.setServerBotDependencies(Map.of("GPT-4o", 5, "Gemini-2.5-Pro", 1, "Web-Search", 1));
+        bot.setPoe(poe);
+
+        PoeBotSettings settings = PoeBotSettings.of(bot, name -> Optional.ofNullable(providers.get(name)));
+
+        assertThat(settings.serverBotDependencies()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Claude-Sonnet-4", 3 + 5, "GPT-4o", 5, "Gemini-2.5-Pro", 3, "Web-Search", 1));
+        assertThat(settings.callLimitExceeded()).isEmpty();
+    }
+
+    /** Nine targets of eleven calls stay within Poe's hundred; declarations can go beyond, which Poe would refuse. */
+    @Test
+    void poesHundredCallsPerMessageAreHeldUp() {
+        LLMBotSpec longest = new LLMBotSpec();
+        longest.setProviderRef(new ProviderRef("poe"));
+        longest.setFallbacks(java.util.stream.IntStream.range(0, 8)
+                .mapToObj(i -> new Fallback(new ProviderRef("poe"), "Bot-" + i)).toList());
+        LLMProviderSpec mostRetries = provider(LLMProviderSpec.Protocol.POE, "Bot-main", 10);
+        PoeBotSettings derived = PoeBotSettings.of(longest, name -> Optional.of(mostRetries));
+        assertThat(derived.serverBotDependencies().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(99);
+        assertThat(derived.callLimitExceeded()).isEmpty();
+
+        PoeSettings declared = new PoeSettings();
+        declared.setServerBotDependencies(Map.of("Web-Search", 2));
+        longest.setPoe(declared);
+        assertThat(PoeBotSettings.of(longest, name -> Optional.of(mostRetries)).callLimitExceeded()).hasValueSatisfying(
+                why -> assertThat(why).contains("101 calls per message").contains("Poe allows 100"));
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.api.BotInfo;
 import dev.botfleet.api.Fallback;
 import dev.botfleet.api.LLMBotSpec;
-import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
@@ -62,7 +61,7 @@ public final class BotInfoHandler implements BotHandler {
                         .put("model", fallback.getModel());
             }
         }
-        summary.set("settings", json.valueToTree(PoeBotSettings.of(spec)));
+        summary.set("settings", json.valueToTree(FleetContext.fleetOf(context, live).poeSettings(context.bot())));
         if (settings != null && Boolean.TRUE.equals(settings.getIncludeSystemPrompt())) {
             summary.put("systemPrompt", spec.getSystemPrompt());
         }

@@ -17,6 +17,7 @@ import dev.botfleet.runtime.llm.Backoff;
 import dev.botfleet.runtime.llm.ImageInliner;
 import dev.botfleet.runtime.llm.InputBudget;
 import dev.botfleet.runtime.llm.LlmBotHandler;
+import dev.botfleet.runtime.llm.PoeBotStreamer;
 import dev.botfleet.runtime.llm.TokenCounter;
 import dev.botfleet.runtime.llm.UpstreamHttp;
 import dev.botfleet.runtime.llm.UpstreamStreamer;
@@ -130,7 +131,8 @@ public class RuntimeConfiguration {
     BotHandler botHandler(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, UpstreamHttp upstream,
                           BotMetrics metrics, RuntimeProperties properties, ObjectMapper json) {
         OwnerLog ownerLog = new OwnerLog(redactor);
-        LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream), metrics,
+        LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream),
+                new PoeBotStreamer(upstream, json), metrics,
                 new InputBudget(new TokenCounter()), new ImageInliner(HttpClient.create()),
                 new Backoff(properties.initialBackoff(), properties.maxBackoff()), ownerLog);
         return new BotInfoHandler(new LimitedBotHandler(new BotHandlers(llm, ownerLog),

@@ -4,6 +4,7 @@ import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.handler.poe.QueryRequest;
 import dev.botfleet.runtime.poe.UserError;
 import dev.botfleet.testing.FakeOpenAiServer;
+import dev.botfleet.testing.FakePoeApi;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,11 @@ public abstract class RuntimeTestBase {
     protected static final String ECHO_ACCESS_KEY = "abcdefghijklmnopqrstuvwxyz012345";
     protected static final String UPSTREAM_KEY = "sk-test-upstream-key-0123456789";
 
+    protected static final String RELAY_ACCESS_KEY = "relayAccessKey0123456789abcdefghij";
+
     protected static final FakeOpenAiServer UPSTREAM = new FakeOpenAiServer();
+    /** Poe's bot API, where the providers of protocol poe send their queries. */
+    protected static final FakePoeApi POE_BOTS = new FakePoeApi();
     protected static final Path WORK = createWorkDir();
     protected static final Path SECRETS = WORK.resolve("secrets");
     protected static final Path MANIFESTS = WORK.resolve("manifests.yaml");
@@ -50,6 +55,7 @@ public abstract class RuntimeTestBase {
     static void runtimeProperties(DynamicPropertyRegistry registry) {
         writeSecret("fake-key", "api-key", UPSTREAM_KEY);
         writeSecret("poe-echo", "access-key", ECHO_ACCESS_KEY);
+        writeSecret("poe-relay", "access-key", RELAY_ACCESS_KEY);
         write(MANIFESTS, fleet(UPSTREAM.baseUrl()));
         registry.add("botfleet.manifests", MANIFESTS::toString);
         registry.add("botfleet.secrets-dir", SECRETS::toString);
@@ -63,6 +69,7 @@ public abstract class RuntimeTestBase {
     void connect() {
         poe = new PoeClient(port);
         UPSTREAM.reset();
+        POE_BOTS.reset();
     }
 
     protected static String bearer(String key) {
@@ -231,7 +238,44 @@ public abstract class RuntimeTestBase {
                 spec:
                   providerRef: {name: fake}
                   images: {delivery: inline, maxBytes: 2048, fetchTimeout: 1s}
-                """.formatted(upstream);
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: poe-bots}
+                spec:
+                  protocol: poe
+                  baseUrl: %2$s
+                  defaultModel: Claude-Sonnet-4
+                  models: [Claude-Sonnet-4, GPT-4o]
+                  timeout: 1s
+                  maxRetries: 1
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: relay}
+                spec:
+                  providerRef: {name: poe-bots}
+                  systemPrompt: Answer as a pirate.
+                  temperature: 0.3
+                  accessKeySecretRef: {name: poe-relay, key: access-key}
+                  fallbacks:
+                    - providerRef: {name: fake-backup}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: relay-fallback}
+                spec:
+                  providerRef: {name: fake-once}
+                  accessKeySecretRef: {name: poe-relay, key: access-key}
+                  fallbacks:
+                    - {providerRef: {name: poe-bots}, model: GPT-4o}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: relay-keyless}
+                spec:
+                  providerRef: {name: poe-bots}
+                """.formatted(upstream, POE_BOTS.botApiUrl());
     }
 
     protected static void writeSecret(String name, String key, String value) {

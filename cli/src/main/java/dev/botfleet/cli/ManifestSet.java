@@ -7,11 +7,13 @@ import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.ManifestFiles;
 import dev.botfleet.api.ParameterCondition;
 import dev.botfleet.api.ParameterControl;
 import dev.botfleet.api.ParameterControls;
 import dev.botfleet.api.ParameterValues;
+import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.api.ProviderTarget;
 import dev.botfleet.api.SecretKeyRef;
 import dev.botfleet.api.validation.ManifestValidator;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +73,14 @@ public final class ManifestSet {
     /** The botfleet documents, in file order; other kinds are skipped. */
     public List<ManifestFile.Document> botfleetDocuments() {
         return documents.stream().filter(d -> KINDS.contains(d.kind())).toList();
+    }
+
+    /** The LLMProvider of {@code namespace} named {@code name}, if the set has it; only after a clean check. */
+    public Optional<LLMProviderSpec> providerSpec(String namespace, String name) {
+        return botfleetDocuments().stream()
+                .filter(d -> d.kind().equals(LLMProvider.KIND) && d.namespace().equals(namespace)
+                        && d.name().equals(name))
+                .findFirst().map(d -> convert(d, LLMProvider.class).getSpec());
     }
 
     /** The LLMBots, in file order; only for a set whose {@link #check} found no error. */
@@ -118,6 +129,13 @@ public final class ManifestSet {
             groups.computeIfAbsent(document.namespace() + "/" + bot.getSpec().effectiveRuntime(), g -> new ArrayList<>())
                     .add(bot);
             references(document, bot, providers, problems);
+            Function<String, Optional<LLMProviderSpec>> botsProviders = name ->
+                    Optional.ofNullable(providers.get(document.namespace() + "/" + name)).map(LLMProvider::getSpec);
+            bot.getSpec().missingAccessKey(botsProviders)
+                    .ifPresent(missing -> problems.add(Problem.error(document, "spec.accessKeySecretRef", missing)));
+            PoeBotSettings.of(bot.getSpec(), botsProviders).callLimitExceeded()
+                    .ifPresent(exceeded -> problems.add(Problem.error(document, "spec.poe.serverBotDependencies",
+                            exceeded)));
             secretReference(document, bot.getSpec().getAccessKeySecretRef(), "spec.accessKeySecretRef.name", secrets,
                     problems);
             parameterValues(document, bot, problems);

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "new", mixinStandardHelpOptions = true, description = "Print a new manifest that passes 'botfleet validate'.",
@@ -132,7 +131,12 @@ final class NewCommand implements Runnable {
 
         @Override
         ObjectNode spec(ObjectNode spec) {
-            spec.put("baseUrl", baseUrl != null ? baseUrl : preset.baseUrl);
+            if (preset.poeBots()) {
+                spec.put("protocol", "poe");
+            }
+            if (baseUrl != null || preset.baseUrl != null) {
+                spec.put("baseUrl", baseUrl != null ? baseUrl : preset.baseUrl);
+            }
             if (preset.needsKey) {
                 spec.putObject("apiKeySecretRef").put("name", secretName()).put("key", "api-key");
             }
@@ -149,6 +153,10 @@ final class NewCommand implements Runnable {
 
         @Override
         List<String> comments() {
+            if (preset.poeBots()) {
+                return List.of("The models are Poe bots' names. Each bot that uses this provider calls them with its "
+                        + "own access key", "(spec.accessKeySecretRef), so the Poe user's points pay.");
+            }
             if (!preset.needsKey) {
                 return List.of("No API key needed.");
             }
@@ -220,7 +228,7 @@ final class NewCommand implements Runnable {
         @Override
         public Preset convert(String value) {
             try {
-                return Preset.valueOf(value.toUpperCase(Locale.ROOT));
+                return Preset.ofOptionName(value);
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException("unknown preset '" + value + "'; use one of "
                         + String.join(", ", new PresetNames()));
@@ -231,7 +239,7 @@ final class NewCommand implements Runnable {
     static final class PresetNames extends java.util.ArrayList<String> {
         PresetNames() {
             for (Preset preset : Preset.values()) {
-                add(preset.name().toLowerCase(Locale.ROOT));
+                add(preset.optionName());
             }
         }
     }

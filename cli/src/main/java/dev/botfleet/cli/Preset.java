@@ -1,8 +1,9 @@
 package dev.botfleet.cli;
 
+import java.util.Locale;
 import java.util.Map;
 
-/** Known-good settings of well-known OpenAI-compatible endpoints, as in examples/providers. */
+/** Known-good settings of well-known OpenAI-compatible endpoints and of Poe's bot API, as in examples/providers. */
 enum Preset {
     OPENAI("https://api.openai.com/v1", "gpt-4o-mini", null, Map.of(), true),
     AZURE("https://my-resource.openai.azure.com/openai/deployments/gpt-4o-mini", "gpt-4o-mini", "api-key",
@@ -13,7 +14,11 @@ enum Preset {
     TOGETHER("https://api.together.xyz/v1", "meta-llama/Llama-3.3-70B-Instruct-Turbo", null, Map.of(), true),
     FIREWORKS("https://api.fireworks.ai/inference/v1", "accounts/fireworks/models/llama-v3p1-8b-instruct", null,
             Map.of(), true),
-    OLLAMA("http://ollama.ollama.svc.cluster.local:11434/v1", "llama3.2", null, Map.of(), false);
+    OLLAMA("http://ollama.ollama.svc.cluster.local:11434/v1", "llama3.2", null, Map.of(), false),
+    /** Poe's OpenAI-compatible API, paid from the Poe account of the API key's owner. */
+    POE("https://api.poe.com/v1", "Claude-Sonnet-4", null, Map.of(), true),
+    /** Poe's bot API (protocol poe): each calling bot's own access key, so that the user's points pay. */
+    POE_BOTS(null, "Claude-Sonnet-4", null, Map.of(), false);
 
     final String baseUrl;
     final String defaultModel;
@@ -28,5 +33,19 @@ enum Preset {
         this.apiKeyHeader = apiKeyHeader;
         this.queryParams = queryParams;
         this.needsKey = needsKey;
+    }
+
+    /** The name on the command line: poe-bots for POE_BOTS. */
+    String optionName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static Preset ofOptionName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** Whether the provider speaks Poe's bot protocol rather than OpenAI's. */
+    boolean poeBots() {
+        return this == POE_BOTS;
     }
 }

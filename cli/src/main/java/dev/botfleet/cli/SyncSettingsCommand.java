@@ -60,7 +60,9 @@ final class SyncSettingsCommand extends ManifestCommand {
         for (LLMBot bot : bots) {
             String name = bot.getMetadata().getName();
             String botName = bot.getSpec().getPoe().getBotName();
-            PoeBotSettings settings = PoeBotSettings.of(bot.getSpec());
+            String namespace = bot.getMetadata().getNamespace() == null ? "" : bot.getMetadata().getNamespace();
+            PoeBotSettings settings = PoeBotSettings.of(bot.getSpec(),
+                    provider -> manifests.providerSpec(namespace, provider));
             if (dryRun) {
                 out.println(name + " -> Poe bot " + botName + ": " + settings.json());
                 continue;

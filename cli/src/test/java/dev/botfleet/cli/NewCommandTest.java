@@ -18,15 +18,17 @@ class NewCommandTest {
     void everyPresetScaffoldsAProviderThatValidates() throws IOException {
         Path file = dir.resolve("providers.yaml");
         for (Preset preset : Preset.values()) {
-            String name = preset.name().toLowerCase();
+            String name = preset.optionName();
             Cli result = Cli.run("new", "provider", "--preset", name, "--name", name, "--output", file.toString());
             assertThat(result.exitCode()).as(result.err()).isZero();
         }
         String written = Files.readString(file);
         assertThat(written).contains("kubectl create secret generic openai --from-literal=api-key=...")
-                .contains("api-version: \"2024-10-21\"").contains("apiKeyHeader: \"api-key\"");
+                .contains("api-version: \"2024-10-21\"").contains("apiKeyHeader: \"api-key\"")
+                .contains("baseUrl: \"https://api.poe.com/v1\"")
+                .contains("name: \"poe-bots\"\nspec:\n  protocol: \"poe\"\n  defaultModel: \"Claude-Sonnet-4\"");
         Cli validate = Cli.run("validate", file.toString());
-        assertThat(validate.err()).contains("8 document(s) checked: 0 error(s)");
+        assertThat(validate.err()).contains("10 document(s) checked: 0 error(s)");
         assertThat(validate.exitCode()).isZero();
     }
 

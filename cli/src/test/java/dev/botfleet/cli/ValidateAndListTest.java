@@ -45,6 +45,42 @@ class ValidateAndListTest {
         assertThat(result.out()).contains(runtime + ":5: BotRuntime/support: spec.replicas: must have a minimum value of 0");
     }
 
+    /** What only the set shows for Poe bots as providers: the calling bot's own key, Poe's hundred calls. */
+    @Test
+    void aBotCallingPoeBotsNeedsItsAccessKeyAndStaysWithinPoesCallLimit() throws IOException {
+        Path bots = file("poe.yaml", """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: poe-bots}
+                spec:
+                  protocol: poe
+                  defaultModel: Claude-Sonnet-4
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: keyless}
+                spec:
+                  providerRef: {name: poe-bots}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: greedy}
+                spec:
+                  providerRef: {name: poe-bots}
+                  accessKeySecretRef: {name: greedy, key: access-key}
+                  poe:
+                    serverBotDependencies: {Web-Search: 98}
+                """);
+        Cli result = Cli.run("validate", bots.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("LLMBot/keyless: spec.accessKeySecretRef: LLMProvider 'poe-bots' calls Poe "
+                        + "bots with the calling bot's own access key, and this bot has none")
+                .contains("LLMBot/greedy: spec.poe.serverBotDependencies: server_bot_dependencies add up to 101 calls "
+                        + "per message");
+        assertThat(result.err()).contains("2 error(s)");
+    }
+
     @Test
     void schemaAndCelViolationsArePrintedWithFileAndLine() throws IOException {
         Path bots = file("bots.yaml", """

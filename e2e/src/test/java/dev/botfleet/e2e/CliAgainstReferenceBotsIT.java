@@ -6,52 +6,34 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The packaged CLI's {@code botfleet query} against fastapi_poe reference bots (e2e/poe/reference_bots.py). */
 @Order(11)
 class CliAgainstReferenceBotsIT {
 
-    private static final String REFERENCE_KEY = "reference-access-key-01234567890";
+    private static final String REFERENCE_KEY = ReferenceBots.KEYED_ACCESS_KEY;
     private static final Path CLI = ControlPlane.REPO.resolve("cli/target/botfleet.jar");
 
-    private static Process bots;
-    private static int port;
+    private static ReferenceBots bots;
 
     @BeforeAll
     static void startReferenceBots() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        bots = new ProcessBuilder(PythonEnvironment.python().toString(),
-                ControlPlane.REPO.resolve("e2e/poe/reference_bots.py").toString(), Integer.toString(port))
-                .redirectErrorStream(true)
-                .redirectOutput(ControlPlane.WORK.resolve("reference-bots.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
+        bots = ReferenceBots.start("reference-bots.log");
     }
 
     @AfterAll
     static void stop() {
-        bots.destroy();
+        bots.close();
     }
 
     private static Command.Result query(String bot, String... options) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", CLI.toString(), "query", "http://127.0.0.1:" + port + "/bots/" + bot));
+                "-jar", CLI.toString(), "query", bots.baseUrl() + bot));
         command.addAll(List.of(options));
         command.add("hello there");
         return Command.of(command).run();
@@ -97,7 +79,7 @@ class CliAgainstReferenceBotsIT {
     @Test
     void settingsAreFetched() {
         Command.Result settings = Command.of(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                CLI.toString(), "query", "http://127.0.0.1:" + port + "/bots/echo", "--settings")).run();
+                CLI.toString(), "query", bots.baseUrl() + "echo", "--settings")).run();
         assertThat(settings.exitCode()).as(settings.toString()).isZero();
         assertThat(settings.out()).contains("response_version");
     }

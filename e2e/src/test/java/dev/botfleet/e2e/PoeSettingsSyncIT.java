@@ -100,17 +100,37 @@ class PoeSettingsSyncIT {
 
         cluster.apply(namespace, """
                 apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: poe-bots}
+                spec: {protocol: poe, defaultModel: Claude-Sonnet-4, maxRetries: 2}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
                 kind: LLMBot
                 metadata: {name: concierge}
                 spec:
-                  handler: echo
+                  providerRef: {name: poe-bots}
                   accessKeySecretRef: {name: poe, key: access-key}
                   poe: {botName: Team-Concierge, introductionMessage: "Ask me anything."}
                 """);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> poe.requests().size() == 3);
-        assertThat(poe.requests().get(2).body()).contains("Ask me anything.");
+        awaitPushes(3);
+        assertThat(poe.requests().get(2).body()).as("the Poe bot the provider calls, tried 1 + maxRetries times")
+                .contains("Ask me anything.", "\"server_bot_dependencies\":{\"Claude-Sonnet-4\":3}");
         Bots.awaitReason(client, namespace, "concierge", Condition.POE_SETTINGS_SYNCED, "Synced");
+
+        cluster.apply(namespace, """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMProvider
+                metadata: {name: poe-bots}
+                spec: {protocol: poe, defaultModel: Claude-Sonnet-4, maxRetries: 0}
+                """);
+        awaitPushes(4);
+        assertThat(poe.requests().get(3).body()).as("a change of provider is a change of the bot's settings")
+                .contains("\"server_bot_dependencies\":{\"Claude-Sonnet-4\":1}");
+    }
+
+    private static void awaitPushes(int count) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> poe.requests().size() == count);
     }
 
     private static ObjectNode withoutNulls(ObjectNode node) {

@@ -43,6 +43,11 @@ final class BotReadiness {
         if (providerProblem.isPresent()) {
             return providerProblem.get();
         }
+        Optional<String> missingAccessKey = bot.getSpec().missingAccessKey(name -> providers.apply(name)
+                .map(LLMProvider::getSpec));
+        if (missingAccessKey.isPresent()) {
+            return new Verdict(Reason.ACCESS_KEY_REQUIRED, missingAccessKey.get());
+        }
         SecretKeyRef accessKey = bot.getSpec().getAccessKeySecretRef();
         if (accessKey != null && !accessKeyPresent.test(accessKey)) {
             return new Verdict(Reason.ACCESS_KEY_NOT_FOUND, "the Poe access key is not in Secret '"

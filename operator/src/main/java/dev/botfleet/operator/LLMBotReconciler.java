@@ -171,7 +171,8 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
                     bot.getStatus() == null ? null : bot.getStatus().getPoeSettingsHash(), null));
         }
         String namespace = bot.getMetadata().getNamespace();
-        return poe.observe(bot, () -> secrets.value(namespace, bot.getSpec().getAccessKeySecretRef()));
+        return poe.observe(bot, name -> providers.get(new ResourceID(name, namespace)).map(LLMProvider::getSpec),
+                () -> secrets.value(namespace, bot.getSpec().getAccessKeySecretRef()));
     }
 
     /** An Event when the sync turns synced, or turns to a failure it was not in before. */

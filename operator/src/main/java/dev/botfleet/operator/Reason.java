@@ -11,6 +11,7 @@ enum Reason {
     PROVIDER_NOT_FOUND("ProviderNotFound", Kind.FAILURE),
     PROVIDER_NOT_READY("ProviderNotReady", Kind.FAILURE),
     MODEL_NOT_ALLOWED("ModelNotAllowed", Kind.FAILURE),
+    ACCESS_KEY_REQUIRED("AccessKeyRequired", Kind.FAILURE),
     ACCESS_KEY_NOT_FOUND("AccessKeyNotFound", Kind.RECHECK),
     RUNTIME_CONFIG_TOO_LARGE("RuntimeConfigTooLarge", Kind.FAILURE),
     RUNTIME_NOT_AVAILABLE("RuntimeNotAvailable", Kind.PROGRESS),

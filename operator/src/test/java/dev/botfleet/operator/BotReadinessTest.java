@@ -84,6 +84,11 @@ class BotReadinessTest {
                 true))
                 .satisfies(v -> assertThat(v.reason()).isEqualTo(Reason.MODEL_NOT_ALLOWED))
                 .satisfies(v -> assertThat(v.message()).startsWith("spec.parameters.model: model 'o3'"));
+        assertThat(verdict(bot("{providerRef: {name: openai}, fallbacks: [{providerRef: {name: poe-bots}}]}"), UP,
+                Map.of("openai", OPENAI, "poe-bots", provider("{protocol: poe, defaultModel: GPT-4o}", null)), true))
+                .satisfies(v -> assertThat(v.reason()).isEqualTo(Reason.ACCESS_KEY_REQUIRED))
+                .satisfies(v -> assertThat(v.message()).contains("LLMProvider 'poe-bots' calls Poe bots with the "
+                        + "calling bot's own access key", "set spec.accessKeySecretRef"));
         assertThat(verdict(bot("{handler: echo, accessKeySecretRef: {name: poe, key: access-key}}"), UP, Map.of(),
                 false))
                 .satisfies(v -> assertThat(v.reason()).isEqualTo(Reason.ACCESS_KEY_NOT_FOUND))

@@ -65,12 +65,12 @@ class PoeSettingsSyncReconcileTest extends OperatorTestBase {
         awaitSynced("helper", "Synced");
 
         LLMBot bot = getBot("helper");
-        String hash = PoeBotSettings.of(bot.getSpec()).hash();
+        String hash = PoeBotSettings.of(bot.getSpec(), name -> java.util.Optional.empty()).hash();
         assertThat(bot.getStatus().getPoeSettingsHash()).isEqualTo(hash);
         assertThat(synced("helper").getStatus()).isEqualTo(Condition.TRUE);
         assertThat(POE.requests()).singleElement().satisfies(request -> {
             assertThat(request.path()).isEqualTo("/bot/update_settings/Poe-helper/" + ACCESS_KEY + "/1.2");
-            assertThat(request.body()).isEqualTo(PoeBotSettings.of(bot.getSpec()).json());
+            assertThat(request.body()).isEqualTo(PoeBotSettings.of(bot.getSpec(), name -> java.util.Optional.empty()).json());
         });
         assertThat(events("helper")).anySatisfy(event -> {
             assertThat(event.getReason()).isEqualTo("PoeSettingsSynced");

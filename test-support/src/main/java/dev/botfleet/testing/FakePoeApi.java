@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * Poe's API for bot creators on loopback ({@code <base>/bot/...}), recording every request: what botfleet sends
+ * Poe's API for bot creators on loopback ({@code <base>/bot/...}): settings updates and the bot API that answers
+ * other bots' queries ({@code <base>/bot/<name>}, Poe's event stream). It records every request: what botfleet sends
  * there, and what fastapi_poe's own client functions send for the same call, so that tests compare the two. Each
  * request takes the next scripted answer; without one it answers 200 {@code {"status": "ok"}}.
  */
@@ -34,16 +35,31 @@ public final class FakePoeApi implements AutoCloseable {
     }
 
     /** How the fake answers one request. */
-    public record Answer(int status, String body, Duration delay) {
+    public record Answer(int status, String contentType, String body, Duration delay) {
 
         public static Answer status(int status, String body) {
-            return new Answer(status, body, Duration.ZERO);
+            return new Answer(status, "application/json", body, Duration.ZERO);
         }
 
         /** Answers 200 only after {@code delay}: longer than the caller's timeout, no answer at all. */
         public static Answer after(Duration delay) {
-            return new Answer(200, "{\"status\": \"ok\"}", delay);
+            return new Answer(200, "application/json", "{\"status\": \"ok\"}", delay);
         }
+
+        /** A Poe bot's answer: the events, each made by {@link #event}, as one event stream. */
+        public static Answer events(String... events) {
+            return new Answer(200, "text/event-stream", String.join("", events), Duration.ZERO);
+        }
+
+        /** The same answer, given only after {@code delay}. */
+        public Answer delayed(Duration delay) {
+            return new Answer(status, contentType, body, delay);
+        }
+    }
+
+    /** One server-sent event of Poe's protocol, such as {@code event("text", "{\"text\": \"Hi\"}")}. */
+    public static String event(String name, String data) {
+        return "event: " + name + "\ndata: " + data + "\n\n";
     }
 
     public FakePoeApi() {
@@ -99,7 +115,7 @@ public final class FakePoeApi implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Content-Type", answer.contentType());
         try {
             exchange.sendResponseHeaders(answer.status(), bytes.length);
             exchange.getResponseBody().write(bytes);

@@ -30,7 +30,7 @@ class PoeApiTest {
         poe.setIntroductionMessage("Hello!");
         LLMBotSpec bot = new LLMBotSpec();
         bot.setPoe(poe);
-        return PoeBotSettings.of(bot);
+        return PoeBotSettings.of(bot, name -> java.util.Optional.empty());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.botfleet.runtime.config;
 
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.PoeBotSettings;
 
 import java.util.Collection;
 import java.util.Map;
@@ -37,6 +38,11 @@ public final class Fleet {
 
     public Optional<LLMProvider> provider(String name) {
         return Optional.ofNullable(providers.get(name));
+    }
+
+    /** The settings the bot answers Poe with, the Poe bots it calls derived from these providers. */
+    public PoeBotSettings poeSettings(LLMBot bot) {
+        return PoeBotSettings.of(bot.getSpec(), name -> provider(name).map(LLMProvider::getSpec));
     }
 
     /** The value of {@code key} in the Secret document {@code name}, if the manifests hold one. */

@@ -47,12 +47,15 @@ public final class LlmBotHandler implements BotHandler {
     private final ImageInliner images;
     private final Backoff backoff;
     private final OwnerLog ownerLog;
+    private final PoeBotStreamer poeBots;
 
-    public LlmBotHandler(LiveFleet live, SecretResolver secrets, UpstreamStreamer streamer, BotMetrics metrics,
-                         InputBudget budget, ImageInliner images, Backoff backoff, OwnerLog ownerLog) {
+    public LlmBotHandler(LiveFleet live, SecretResolver secrets, UpstreamStreamer streamer, PoeBotStreamer poeBots,
+                         BotMetrics metrics, InputBudget budget, ImageInliner images, Backoff backoff,
+                         OwnerLog ownerLog) {
         this.live = live;
         this.secrets = secrets;
         this.streamer = streamer;
+        this.poeBots = poeBots;
         this.metrics = metrics;
         this.budget = budget;
         this.images = images;
@@ -77,6 +80,8 @@ public final class LlmBotHandler implements BotHandler {
         private final List<ProviderTarget> targets;
         private final ChosenParameters chosen;
         private List<ChatMessage> history;
+        /** How many of the oldest understood messages the input budget left out. */
+        private int leftOut;
         private final long startNanos = System.nanoTime();
         private final List<UpstreamFailure> failures = new ArrayList<>();
         private volatile boolean streamed;
@@ -105,6 +110,7 @@ public final class LlmBotHandler implements BotHandler {
                         .doFinally(this::record);
             }
             InputBudget.Fit.Fitted fitted = (InputBudget.Fit.Fitted) fit;
+            leftOut = fitted.leftOut();
             if (fitted.leftOut() > 0) {
                 metrics.trimmed(context.botName(), fitted.leftOut());
             }
@@ -144,17 +150,20 @@ public final class LlmBotHandler implements BotHandler {
             ProviderTarget target = target(index);
             provider = target.providerName();
             LLMProviderSpec spec;
-            UpstreamStreamer.Call call;
+            Attempt attempt = new Attempt();
+            Flux<PoeEvent> events;
             try {
                 spec = providerSpec(target);
-                call = call(target, spec);
+                events = spec.effectiveProtocol() == LLMProviderSpec.Protocol.POE
+                        ? poeBots.stream(target.providerName(), spec, poeCall(target, spec))
+                        .filter(attempt::relayed)
+                        : streamer.stream(target.providerName(), spec, call(target, spec))
+                        .concatMap(chunk -> Flux.fromIterable(attempt.events(chunk)));
             } catch (UpstreamFailure configuration) {
                 metrics.upstreamError(target.providerName(), configuration.reason());
                 return moveOn(index, configuration);
             }
-            Attempt attempt = new Attempt();
-            return streamer.stream(target.providerName(), spec, call)
-                    .concatMap(chunk -> Flux.fromIterable(attempt.events(chunk)))
+            return events
                     .concatWith(Mono.defer(() -> attempt.finished ? Mono.empty()
                             : Mono.error(new UpstreamFailure(UpstreamFailure.Kind.TRUNCATED,
                             target + ": the stream ended before the answer was complete", true))))
@@ -217,13 +226,33 @@ public final class LlmBotHandler implements BotHandler {
             return provider.getSpec();
         }
 
-        private UpstreamStreamer.Call call(ProviderTarget target, LLMProviderSpec provider) {
+        /** The Poe bot's answer, asked for with this bot's own access key: the user's points pay for it. */
+        private PoeBotStreamer.Call poeCall(ProviderTarget target, LLMProviderSpec provider) {
             LLMBotSpec bot = context.bot().getSpec();
+            String poeBot = allowedModel(target, provider);
+            if (bot.getAccessKeySecretRef() == null) {
+                throw UpstreamFailure.configuration(LLMBotSpec.accessKeyRequired(target.providerName()));
+            }
+            String key = secrets.resolve(bot.getAccessKeySecretRef(), fleet).orElseThrow(() ->
+                    UpstreamFailure.configuration("the access key this bot calls Poe bots with is not available: "
+                            + secrets.whereToPut(bot.getAccessKeySecretRef())));
+            return new PoeBotStreamer.Call(poeBot, PoeBotStreamer.relayed(request, bot.getSystemPrompt(), leftOut,
+                    temperature(bot)), key);
+        }
+
+        /** The target's model, refused when the provider's allow-list does not have it. */
+        private String allowedModel(ProviderTarget target, LLMProviderSpec provider) {
             String model = provider.modelFor(target.model());
             Optional<String> refusal = provider.modelRefusal(target.providerName(), model);
             if (refusal.isPresent()) {
                 throw UpstreamFailure.configuration(refusal.get());
             }
+            return model;
+        }
+
+        private UpstreamStreamer.Call call(ProviderTarget target, LLMProviderSpec provider) {
+            LLMBotSpec bot = context.bot().getSpec();
+            String model = allowedModel(target, provider);
             Optional<String> key = Optional.empty();
             if (provider.getApiKeySecretRef() != null) {
                 key = secrets.resolve(provider.getApiKeySecretRef(), fleet);
@@ -287,6 +316,19 @@ public final class LlmBotHandler implements BotHandler {
                     }
                 }
                 return events;
+            }
+
+            /** Whether a Poe bot's event goes on to the user; {@code done} ends the attempt instead. */
+            boolean relayed(PoeEvent event) {
+                if (event instanceof PoeEvent.Done) {
+                    finished = true;
+                    return false;
+                }
+                if (event instanceof PoeEvent.Text || event instanceof PoeEvent.ReplaceResponse
+                        || event instanceof PoeEvent.Json || event instanceof PoeEvent.File) {
+                    answered();
+                }
+                return true;
             }
 
             /** The first content of the answer, text or tool calls: from here on it has streamed. */

@@ -90,6 +90,13 @@ public final class UpstreamFailure extends RuntimeException {
                 + shorten(message), true);
     }
 
+    /** A Poe bot answered with an {@code error} event: trying again may help when it allows a retry. */
+    static UpstreamFailure reportedByPoeBot(ProviderTarget target, dev.botfleet.handler.poe.PoeEvent.Error error) {
+        return new UpstreamFailure(Kind.STREAM_ERROR, target + ": the Poe bot reported an error"
+                + (error.errorType() == null ? "" : " (" + error.errorType() + ")") + ": "
+                + shorten(String.valueOf(error.text())), error.allowRetry());
+    }
+
     static UpstreamFailure of(Throwable thrown, ProviderTarget target) {
         Throwable error = thrown;
         while ((error instanceof CompletionException || error instanceof ExecutionException)

@@ -96,7 +96,7 @@ public final class UpstreamStreamer {
     }
 
     private static URI chatCompletions(LLMProviderSpec provider) {
-        String baseUrl = TRAILING_SLASHES.matcher(provider.getBaseUrl()).replaceAll("");
+        String baseUrl = TRAILING_SLASHES.matcher(provider.effectiveBaseUrl()).replaceAll("");
         UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(baseUrl).path("/chat/completions");
         Objects.requireNonNullElse(provider.getQueryParams(), Map.<String, String>of()).forEach(uri::queryParam);
         return uri.encode().build().toUri();

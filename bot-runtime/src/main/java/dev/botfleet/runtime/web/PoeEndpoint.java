@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.PoeSettings;
-import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
@@ -124,7 +123,7 @@ public final class PoeEndpoint {
         }
         if (poeRequest instanceof PoeRequest.Settings) {
             return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(PoeBotSettings.of(context.bot().getSpec()));
+                    .bodyValue(FleetContext.fleetOf(context, live).poeSettings(context.bot()));
         }
         if (poeRequest instanceof PoeRequest.Unsupported) {
             return ServerResponse.status(HttpStatus.NOT_IMPLEMENTED).contentType(MediaType.APPLICATION_JSON)

@@ -1,6 +1,7 @@
 package dev.botfleet.operator.poe;
 
 import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.api.poe.PoeApi;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -66,16 +68,18 @@ public final class PoeSettingsSync {
      * The state of the bot's settings on Poe, starting a push if they need one; empty for a bot without
      * {@code spec.poe.botName}.
      *
+     * @param providers the bot's namespace's providers by name, for the Poe bots it calls
      * @param accessKey the bot's Poe access key, empty when its Secret or key is missing; read only when needed
      */
-    public Optional<Report> observe(LLMBot bot, Supplier<Optional<String>> accessKey) {
+    public Optional<Report> observe(LLMBot bot, Function<String, Optional<LLMProviderSpec>> providers,
+                                    Supplier<Optional<String>> accessKey) {
         String botName = bot.getSpec().getPoe() == null ? null : bot.getSpec().getPoe().getBotName();
         ResourceID id = ResourceID.fromResource(bot);
         if (botName == null) {
             pushes.remove(id);
             return Optional.empty();
         }
-        PoeBotSettings settings = PoeBotSettings.of(bot.getSpec());
+        PoeBotSettings settings = PoeBotSettings.of(bot.getSpec(), providers);
         String hash = settings.hash();
         String synced = bot.getStatus() == null ? null : bot.getStatus().getPoeSettingsHash();
         if (hash.equals(synced)) {
@@ -88,6 +92,10 @@ public final class PoeSettingsSync {
             if (known.isPresent()) {
                 return known;
             }
+        }
+        Optional<String> tooManyCalls = settings.callLimitExceeded();
+        if (tooManyCalls.isPresent()) {
+            return Optional.of(new Report(State.FAILED, "TooManyBotCalls", tooManyCalls.get(), synced, null));
         }
         if (bot.getSpec().getAccessKeySecretRef() == null) {
             return Optional.of(new Report(State.FAILED, "AccessKeyMissing", "spec.poe.botName is set, but Poe takes "

@@ -28,6 +28,8 @@ import static org.awaitility.Awaitility.await;
 class PoeSettingsSyncTest {
 
     private static final String KEY = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
+    private static final java.util.function.Function<String, Optional<dev.botfleet.api.LLMProviderSpec>> NO_PROVIDERS =
+            name -> Optional.empty();
 
     private final FakePoeApi poe = new FakePoeApi();
     private final List<ResourceID> wokenUp = new CopyOnWriteArrayList<>();
@@ -78,7 +80,7 @@ class PoeSettingsSyncTest {
     }
 
     private PoeSettingsSync.Report observe(LLMBot bot) {
-        return sync.observe(bot, () -> Optional.of(KEY)).orElseThrow();
+        return sync.observe(bot, NO_PROVIDERS, () -> Optional.of(KEY)).orElseThrow();
     }
 
     /** Reconciles the bot until the push it started has ended, as the wake-up does. */
@@ -96,7 +98,7 @@ class PoeSettingsSyncTest {
         assertThat(first.syncedHash()).isNull();
 
         PoeSettingsSync.Report done = afterThePush(bot);
-        String hash = PoeBotSettings.of(bot.getSpec()).hash();
+        String hash = PoeBotSettings.of(bot.getSpec(), NO_PROVIDERS).hash();
         assertThat(done.state()).isEqualTo(PoeSettingsSync.State.SYNCED);
         assertThat(done.reason()).isEqualTo("Synced");
         assertThat(done.syncedHash()).isEqualTo(hash);
@@ -110,7 +112,7 @@ class PoeSettingsSyncTest {
 
         bot.getSpec().getPoe().setIntroductionMessage("Hello again");
         assertThat(observe(bot).state()).isEqualTo(PoeSettingsSync.State.SYNCING);
-        assertThat(afterThePush(bot).syncedHash()).isEqualTo(PoeBotSettings.of(bot.getSpec()).hash());
+        assertThat(afterThePush(bot).syncedHash()).isEqualTo(PoeBotSettings.of(bot.getSpec(), NO_PROVIDERS).hash());
         assertThat(poe.requests()).hasSize(2);
     }
 
@@ -165,7 +167,7 @@ class PoeSettingsSyncTest {
         assertThat(observe(unkeyed).reason()).isEqualTo("AccessKeyMissing");
 
         LLMBot missing = bot("missing", "Hi");
-        PoeSettingsSync.Report report = sync.observe(missing, Optional::empty).orElseThrow();
+        PoeSettingsSync.Report report = sync.observe(missing, NO_PROVIDERS, Optional::empty).orElseThrow();
         assertThat(report.reason()).isEqualTo("AccessKeyNotFound");
         assertThat(report.message()).contains("Secret 'poe'", "key 'access-key'");
         assertThat(poe.requests()).isEmpty();
@@ -175,7 +177,7 @@ class PoeSettingsSyncTest {
     void aBotWithoutAPoeNameHasNoSyncAtAll() {
         LLMBot bot = bot("local", "Hi");
         bot.getSpec().getPoe().setBotName(null);
-        assertThat(sync.observe(bot, () -> Optional.of(KEY))).isEmpty();
+        assertThat(sync.observe(bot, NO_PROVIDERS, () -> Optional.of(KEY))).isEmpty();
         assertThat(poe.requests()).isEmpty();
     }
 
@@ -192,5 +194,33 @@ class PoeSettingsSyncTest {
         afterThePush(first);
         assertThat(observe(second).reason()).isEqualTo("Syncing");
         assertThat(afterThePush(second).state()).isEqualTo(PoeSettingsSync.State.SYNCED);
+    }
+
+    /** The Poe bots a bot's providers call are declared to Poe, and a change of provider is a change of settings. */
+    @Test
+    void theBotsThatProvidersCallArePushedAsDependencies() {
+        dev.botfleet.api.LLMProviderSpec poeBots = new dev.botfleet.api.LLMProviderSpec();
+        poeBots.setProtocol(dev.botfleet.api.LLMProviderSpec.Protocol.POE);
+        poeBots.setDefaultModel("Claude-Sonnet-4");
+        poeBots.setMaxRetries(1);
+        LLMBot bot = bot("relay", "Hi");
+        bot.getSpec().setProviderRef(new dev.botfleet.api.ProviderRef("poe-bots"));
+
+        sync.observe(bot, name -> Optional.of(poeBots), () -> Optional.of(KEY));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !poe.requests().isEmpty());
+        assertThat(poe.requests().get(0).body()).contains("\"server_bot_dependencies\":{\"Claude-Sonnet-4\":2}");
+        assertThat(PoeBotSettings.of(bot.getSpec(), name -> Optional.of(poeBots)).hash())
+                .isNotEqualTo(PoeBotSettings.of(bot.getSpec(), NO_PROVIDERS).hash());
+    }
+
+    @Test
+    void dependenciesBeyondPoesLimitAreNotPushed() {
+        LLMBot bot = bot("greedy", "Hi");
+        bot.getSpec().getPoe().setServerBotDependencies(java.util.Map.of("Web-Search", 60, "GPT-4o", 41));
+        PoeSettingsSync.Report report = observe(bot);
+        assertThat(report.state()).isEqualTo(PoeSettingsSync.State.FAILED);
+        assertThat(report.reason()).isEqualTo("TooManyBotCalls");
+        assertThat(report.message()).contains("101 calls per message", "Poe allows 100");
+        assertThat(poe.requests()).isEmpty();
     }
 }
