@@ -2,7 +2,7 @@
 object with what the client saw: its messages, the exception it ended with, and how often it reported a failed try.
 
     python client.py query    BASE_URL BOT KEY TEXT [--attachment URL NAME CONTENT] [--image URL NAME]
-                              [--language CODE]                                      (stream_request)
+                              [--language CODE] [--bot-query-id ID]                  (stream_request)
     python client.py tools    BASE_URL BOT KEY TEXT    (stream_request running its whole tool loop with get_weather)
     python client.py final    BASE_URL BOT KEY TEXT                                   (get_final_response)
     python client.py sync     BASE_URL BOT KEY TEXT                                   (get_bot_response_sync)
@@ -13,6 +13,8 @@ object with what the client saw: its messages, the exception it ended with, and 
     python client.py forward  BOT_API_URL BOT KEY REQUEST_JSON  (stream_request relaying a whole query to a Poe bot,
                                                                  as a server bot forwards the request it got)
     python client.py query-model REQUEST_JSON        (the query as fastapi_poe's QueryRequest reads it)
+    python client.py authorize API_URL BOT_QUERY_ID KEY AMOUNTS_JSON   (PoeBot.authorize_cost, as a priced bot
+    python client.py capture   API_URL BOT_QUERY_ID KEY AMOUNTS_JSON    and PoeBot.capture_cost call them)
 """
 import asyncio
 import contextlib
@@ -26,7 +28,7 @@ from fastapi_poe.client import _BotContext
 from fastapi_poe.types import FunctionDefinition, MetaResponse, ParametersDefinition
 
 
-def request(text, attachment=None, image=None, language="en"):
+def request(text, attachment=None, image=None, language="en", bot_query_id=""):
     attachments = []
     if attachment:
         url, name, content = attachment
@@ -38,7 +40,7 @@ def request(text, attachment=None, image=None, language="en"):
         version="1.2", type="query",
         query=[fp.ProtocolMessage(role="user", content=text, attachments=attachments)],
         user_id="u-conformance", conversation_id="c-conformance", message_id="m-conformance",
-        language_code=language)
+        language_code=language, bot_query_id=bot_query_id)
 
 
 def describe(message):
@@ -58,14 +60,14 @@ def failure(error):
     return {"type": type(error).__name__, "message": str(error)}
 
 
-async def stream(base_url, bot, key, text, attachment, image, language):
+async def stream(base_url, bot, key, text, attachment, image, language, bot_query_id):
     seen = {"messages": [], "error": None, "failed_tries": 0}
 
     def on_error(error, message):
         seen["failed_tries"] += 1
 
     try:
-        query = request(text, attachment, image, language)
+        query = request(text, attachment, image, language, bot_query_id)
         async for message in fp.stream_request(query, bot, key, base_url=base_url, on_error=on_error,
                                                retry_sleep_time=0.1):
             seen["messages"].append(describe(message))
@@ -165,6 +167,18 @@ def query_model(body):
     return fp.QueryRequest.model_validate(json.loads(body)).model_dump(mode="json")
 
 
+async def cost(step, api_url, bot_query_id, key, amounts):
+    """A priced fastapi_poe bot's authorize_cost or capture_cost for the query BOT_QUERY_ID, against API_URL."""
+    bot = fp.PoeBot(access_key=key)
+    items = [fp.CostItem(**amount) for amount in json.loads(amounts)]
+    method = bot.authorize_cost if step == "authorize" else bot.capture_cost
+    try:
+        await method(request("priced", bot_query_id=bot_query_id), items, base_url=api_url)
+        return {"approved": True, "error": None}
+    except Exception as error:
+        return {"approved": False, "error": failure(error)}
+
+
 def option(rest, name, count):
     """The values of option NAME (taken out of REST), or None."""
     if name not in rest:
@@ -187,8 +201,9 @@ def main(argv):
     attachment = option(rest, "--attachment", 3)
     image = option(rest, "--image", 2)
     language = (option(rest, "--language", 1) or ["en"])[0]
+    bot_query_id = (option(rest, "--bot-query-id", 1) or [""])[0]
     if command == "query":
-        result = asyncio.run(stream(base_url, bot, key, rest[0], attachment, image, language))
+        result = asyncio.run(stream(base_url, bot, key, rest[0], attachment, image, language, bot_query_id))
     elif command == "tools":
         result = asyncio.run(tools(base_url, bot, key, rest[0]))
     elif command == "final":
@@ -199,6 +214,8 @@ def main(argv):
         result = asyncio.run(settings(base_url, bot, key))
     elif command == "reports":
         result = asyncio.run(reports(base_url, bot, key))
+    elif command in ("authorize", "capture"):
+        result = asyncio.run(cost(command, base_url, bot, key, rest[0]))
     elif command == "forward":
         result = asyncio.run(forward(base_url, bot, key, rest[0]))
     elif command == "sync-settings":

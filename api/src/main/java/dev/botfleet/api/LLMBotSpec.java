@@ -46,6 +46,17 @@ import java.util.function.Function;
         message = "images need attachments: poe.allowAttachments must not be false when images is set",
         fieldPath = ".poe.allowAttachments",
         reason = "FieldValueInvalid")
+@ValidationRule(
+        value = "!has(self.pricing) || has(self.accessKeySecretRef)",
+        message = "a priced bot charges through Poe's cost API with its access key: accessKeySecretRef is required",
+        fieldPath = ".accessKeySecretRef",
+        reason = "FieldValueRequired")
+@ValidationRule(
+        value = "!has(self.pricing) || !has(self.pricing.perMillionOutputTokens) || has(self.maxTokens)",
+        message = "output tokens are priced: maxTokens is required, as it bounds what is authorized before the "
+                + "model is asked",
+        fieldPath = ".maxTokens",
+        reason = "FieldValueRequired")
 public class LLMBotSpec {
 
     public static final String DEFAULT_RUNTIME = "default";
@@ -131,6 +142,11 @@ public class LLMBotSpec {
             + "the provider (model, temperature, maxTokens, reasoningEffort), within bounds; anything else in a "
             + "message's parameters is ignored.")
     private BotParameters parameters;
+
+    @JsonPropertyDescription("What a Poe user pays per answer, charged through Poe's cost API: the most the "
+            + "answer can cost is authorized before the provider is asked, the cost of what it used captured after. "
+            + "Also makes the rate card and cost label Poe shows, unless spec.poe sets them.")
+    private Pricing pricing;
 
     @Size(max = 8)
     @JsonPropertyDescription("Providers and models tried in order when the primary fails before the first token "
@@ -277,6 +293,14 @@ public class LLMBotSpec {
 
     public void setParameters(BotParameters parameters) {
         this.parameters = parameters;
+    }
+
+    public Pricing getPricing() {
+        return pricing;
+    }
+
+    public void setPricing(Pricing pricing) {
+        this.pricing = pricing;
     }
 
     public List<Fallback> getFallbacks() {

@@ -3,6 +3,7 @@ package dev.botfleet.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.botfleet.api.poe.PoeApi;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -56,8 +57,6 @@ public class LLMProviderSpec {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_RETRIES = 2;
-    /** Where Poe's bots answer other bots: {@code <base>/<bot name>}, as fastapi_poe's client calls them. */
-    public static final String POE_BOT_API = "https://api.poe.com/bot/";
 
     /** How the runtime talks to the provider. */
     public enum Protocol {
@@ -147,7 +146,7 @@ public class LLMProviderSpec {
 
     /** The base URL, Poe's bot API by default for protocol poe. */
     public String effectiveBaseUrl() {
-        return baseUrl == null && effectiveProtocol() == Protocol.POE ? POE_BOT_API : baseUrl;
+        return baseUrl == null && effectiveProtocol() == Protocol.POE ? PoeApi.DEFAULT_BASE_URL : baseUrl;
     }
 
     public Protocol getProtocol() {

@@ -70,7 +70,18 @@ public record PoeBotSettings(
                 !Boolean.FALSE.equals(settings.getAllowAttachments()), settings.getIntroductionMessage(),
                 settings.getExpandTextAttachments(), settings.getEnableImageComprehension(),
                 settings.getEnforceAuthorRoleAlternation(), settings.getEnableMultiEntityPrompting(),
-                settings.getRateCard(), settings.getCostLabel(), parameterControls(settings.getParameterControls()));
+                rateCard(settings, bot.getPricing()), costLabel(settings, bot.getPricing()),
+                parameterControls(settings.getParameterControls()));
+    }
+
+    /** spec.poe.rateCard, or the one spec.pricing makes. */
+    private static String rateCard(PoeSettings settings, Pricing pricing) {
+        return settings.getRateCard() != null || pricing == null ? settings.getRateCard() : pricing.rateCard();
+    }
+
+    /** spec.poe.costLabel, or the one spec.pricing makes. */
+    private static String costLabel(PoeSettings settings, Pricing pricing) {
+        return settings.getCostLabel() != null || pricing == null ? settings.getCostLabel() : pricing.costLabel();
     }
 
     /**

@@ -57,11 +57,12 @@ public class PoeSettings {
     private Map<String, Integer> serverBotDependencies;
 
     @Size(max = 1000)
-    @JsonPropertyDescription("Pricing text shown to users (Poe's rate_card).")
+    @JsonPropertyDescription("Pricing text shown to users (Poe's rate_card, Markdown; [usd_milli_cents=N] shows N as "
+            + "points). Default: a table made from spec.pricing.")
     private String rateCard;
 
     @Size(max = 200)
-    @JsonPropertyDescription("Short cost label shown to users (Poe's cost_label).")
+    @JsonPropertyDescription("Short cost label shown to users (Poe's cost_label). Default: made from spec.pricing.")
     private String costLabel;
 
     @JsonPropertyDescription("Controls Poe shows beside the chat input (Poe's parameter_controls, api_version 2); the "

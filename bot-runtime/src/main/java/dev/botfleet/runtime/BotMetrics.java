@@ -75,4 +75,17 @@ public final class BotMetrics {
                 .description("Values chosen in parameter controls that were ignored: wrong type or out of bounds")
                 .tags("bot", bot, "parameter", parameter).register(registry).increment();
     }
+
+    /** One request to Poe's cost API (authorize or capture) and how it ended. */
+    public void costRequest(String bot, String request, String outcome) {
+        Counter.builder("botfleet.poe.cost.requests").description("Requests to Poe's cost API, by request and outcome")
+                .tags("bot", bot, "request", request, "outcome", outcome).register(registry).increment();
+    }
+
+    /** What Poe charged a priced bot's users, in usd_milli_cents. */
+    public void charged(String bot, long usdMilliCents) {
+        Counter.builder("botfleet.poe.charged").baseUnit("usd_milli_cents")
+                .description("Amounts captured through Poe's cost API").tags("bot", bot).register(registry)
+                .increment(usdMilliCents);
+    }
 }

@@ -12,6 +12,8 @@ import dev.botfleet.runtime.config.ManifestLoader;
 import dev.botfleet.runtime.config.ManifestWatcher;
 import dev.botfleet.runtime.config.ManifestsHealthIndicator;
 import dev.botfleet.runtime.limits.LimitedBotHandler;
+import dev.botfleet.runtime.pricing.PoeCostApi;
+import dev.botfleet.runtime.pricing.PricedBotHandler;
 import dev.botfleet.runtime.limits.QueryLimiter;
 import dev.botfleet.runtime.llm.Backoff;
 import dev.botfleet.runtime.llm.ImageInliner;
@@ -131,12 +133,15 @@ public class RuntimeConfiguration {
     BotHandler botHandler(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, UpstreamHttp upstream,
                           BotMetrics metrics, RuntimeProperties properties, ObjectMapper json) {
         OwnerLog ownerLog = new OwnerLog(redactor);
+        TokenCounter tokens = new TokenCounter();
         LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream),
                 new PoeBotStreamer(upstream, json), metrics,
-                new InputBudget(new TokenCounter()), new ImageInliner(HttpClient.create()),
+                new InputBudget(tokens), new ImageInliner(HttpClient.create()),
                 new Backoff(properties.initialBackoff(), properties.maxBackoff()), ownerLog);
-        return new BotInfoHandler(new LimitedBotHandler(new BotHandlers(llm, ownerLog),
-                new QueryLimiter(properties.maxTrackedUsers()), metrics), live, json);
+        PricedBotHandler priced = new PricedBotHandler(new BotHandlers(llm, ownerLog), live, secrets,
+                new PoeCostApi(properties.poeApiUrl(), properties.poeCostTimeout(), json), tokens, metrics, ownerLog);
+        return new BotInfoHandler(new LimitedBotHandler(priced, new QueryLimiter(properties.maxTrackedUsers()),
+                metrics), live, json);
     }
 
     @Bean

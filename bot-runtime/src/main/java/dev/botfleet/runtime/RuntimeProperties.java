@@ -1,5 +1,6 @@
 package dev.botfleet.runtime;
 
+import dev.botfleet.api.poe.PoeApi;
 import dev.botfleet.runtime.poe.PoeLimits;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -36,6 +37,10 @@ import java.time.Duration;
  *                       rules, with the API server's messages; the operator turns it off, as the API server has
  *                       admitted every document it renders (the checks load about 1,200 classes)
  * @param poe            Poe's limits on one answer and the pacing of text within them ({@code botfleet.poe.*})
+ * @param poeApiUrl      Poe's bot API, where priced bots authorize and capture their costs
+ *                       ({@code <url>cost/<bot_query_id>/authorize})
+ * @param poeCostTimeout the longest wait for Poe's cost API; an authorization not answered by then fails the answer
+ *                       with an error that allows a retry
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -57,7 +62,9 @@ public record RuntimeProperties(
         Long maxTrackedUsers,
         Duration drainTimeout,
         Boolean validateManifests,
-        PoeLimits poe) {
+        PoeLimits poe,
+        String poeApiUrl,
+        Duration poeCostTimeout) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
@@ -77,5 +84,7 @@ public record RuntimeProperties(
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : drainTimeout;
         validateManifests = validateManifests == null || validateManifests;
         poe = poe == null ? PoeLimits.POE : poe;
+        poeApiUrl = poeApiUrl == null || poeApiUrl.isBlank() ? PoeApi.DEFAULT_BASE_URL : poeApiUrl;
+        poeCostTimeout = poeCostTimeout == null ? Duration.ofSeconds(4) : poeCostTimeout;
     }
 }

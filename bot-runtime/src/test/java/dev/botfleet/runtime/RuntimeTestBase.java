@@ -37,7 +37,7 @@ public abstract class RuntimeTestBase {
     protected static final String RELAY_ACCESS_KEY = "relayAccessKey0123456789abcdefghij";
 
     protected static final FakeOpenAiServer UPSTREAM = new FakeOpenAiServer();
-    /** Poe's bot API, where the providers of protocol poe send their queries. */
+    /** Poe's bot API, where the providers of protocol poe send their queries and priced bots their costs. */
     protected static final FakePoeApi POE_BOTS = new FakePoeApi();
     protected static final Path WORK = createWorkDir();
     protected static final Path SECRETS = WORK.resolve("secrets");
@@ -63,6 +63,8 @@ public abstract class RuntimeTestBase {
         registry.add("botfleet.initial-backoff", () -> "20ms");
         registry.add("botfleet.max-backoff", () -> "100ms");
         registry.add("botfleet.keep-alive", () -> "300ms");
+        registry.add("botfleet.poe-api-url", POE_BOTS::botApiUrl);
+        registry.add("botfleet.poe-cost-timeout", () -> "1s");
     }
 
     @BeforeEach
@@ -275,6 +277,15 @@ public abstract class RuntimeTestBase {
                 metadata: {name: relay-keyless}
                 spec:
                   providerRef: {name: poe-bots}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: priced}
+                spec:
+                  providerRef: {name: fake}
+                  accessKeySecretRef: {name: poe-relay, key: access-key}
+                  maxTokens: 100
+                  pricing: {perMessage: 500, perMillionInputTokens: 300000, perMillionOutputTokens: 1500000}
                 """.formatted(upstream, POE_BOTS.botApiUrl());
     }
 

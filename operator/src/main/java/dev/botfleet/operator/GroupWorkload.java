@@ -10,6 +10,7 @@ import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.api.poe.PoeApi;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -131,6 +132,11 @@ public final class GroupWorkload {
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container runtime = pod.getContainers().get(0);
         runtime.getArgs().add("--botfleet.drain-timeout=" + drainSeconds + "s");
+        if (!PoeApi.DEFAULT_BASE_URL.equals(settings.poeApiUrl())) {
+            // Priced bots charge through the Poe API the operator pushes settings to; the default adds no argument,
+            // so that the Deployments of an installation on Poe's own API do not change.
+            runtime.getArgs().add("--botfleet.poe-api-url=" + settings.poeApiUrl());
+        }
         pod.setTerminationGracePeriodSeconds(PRE_STOP_SECONDS + drainSeconds + SHUTDOWN_SECONDS);
         List<TopologySpreadConstraint> spread = or(custom.getTopologySpreadConstraints(), spread(group));
         pod.setTopologySpreadConstraints(spread.isEmpty() ? null : spread);

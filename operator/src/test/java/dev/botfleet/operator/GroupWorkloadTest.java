@@ -64,6 +64,15 @@ class GroupWorkloadTest {
                 });
     }
 
+    /** Priced bots charge through the Poe API the operator talks to; Poe's own adds nothing to the pods. */
+    @Test
+    void anotherPoeApiReachesTheRuntimeAndPoesOwnChangesNothing() {
+        assertThat(render(Map.of()).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .noneMatch(argument -> argument.startsWith("--botfleet.poe-api-url"));
+        assertThat(render(Map.of("BOTFLEET_POE_API_URL", "http://poe-fake.test:8080/bot/")).getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getArgs()).contains("--botfleet.poe-api-url=http://poe-fake.test:8080/bot/");
+    }
+
     private static <T> T yaml(String text, Class<T> type) {
         return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(text, type);
     }

@@ -17,9 +17,13 @@ import java.util.concurrent.Executors;
  * Poe's API for bot creators on loopback ({@code <base>/bot/...}): settings updates and the bot API that answers
  * other bots' queries ({@code <base>/bot/<name>}, Poe's event stream). It records every request: what botfleet sends
  * there, and what fastapi_poe's own client functions send for the same call, so that tests compare the two. Each
- * request takes the next scripted answer; without one it answers 200 {@code {"status": "ok"}}.
+ * request takes the next scripted answer; without one it answers 200 {@code {"status": "ok"}}, and a request to the
+ * cost API ({@code <base>/bot/cost/...}) Poe's approval, a {@code result} event of status {@code success}.
  */
 public final class FakePoeApi implements AutoCloseable {
+
+    /** The cost API's answer when it authorizes or captures an amount. */
+    public static final Answer COST_APPROVED = Answer.events(event("result", "{\"status\": \"success\"}"));
 
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
@@ -107,7 +111,8 @@ public final class FakePoeApi implements AutoCloseable {
                 Map.copyOf(exchange.getRequestHeaders()), body));
         Answer answer = script.poll();
         if (answer == null) {
-            answer = Answer.status(200, "{\"status\": \"ok\"}");
+            answer = exchange.getRequestURI().getRawPath().contains("/cost/") ? COST_APPROVED
+                    : Answer.status(200, "{\"status\": \"ok\"}");
         }
         try {
             Thread.sleep(answer.delay().toMillis());

@@ -7,6 +7,7 @@ import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.ProviderTarget;
+import dev.botfleet.handler.AnswerUsage;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
@@ -66,7 +67,7 @@ public final class LlmBotHandler implements BotHandler {
     @Override
     public Flux<PoeEvent> answer(BotContext context, QueryRequest request) {
         return Flux.deferContextual(view -> new Answer(context, request,
-                view.<AnswerCut>getOrDefault(AnswerCut.class, null)).events());
+                view.<AnswerCut>getOrDefault(AnswerCut.class, null), AnswerUsage.in(view).orElse(null)).events());
     }
 
     /** The state of one answer: which attempt it is on and what has been sent. */
@@ -77,6 +78,8 @@ public final class LlmBotHandler implements BotHandler {
         private final QueryRequest request;
         /** Where the writer says which of Poe's limits cut the answer, if one did; null outside the endpoint. */
         private final AnswerCut cut;
+        /** Where a priced bot's answer reports the tokens it used; null for a bot without pricing. */
+        private final AnswerUsage usage;
         private final List<ProviderTarget> targets;
         private final ChosenParameters chosen;
         private List<ChatMessage> history;
@@ -88,11 +91,12 @@ public final class LlmBotHandler implements BotHandler {
         private volatile AnswerOutcome outcome = AnswerOutcome.SUCCESS;
         private volatile String provider;
 
-        Answer(BotContext context, QueryRequest request, AnswerCut cut) {
+        Answer(BotContext context, QueryRequest request, AnswerCut cut, AnswerUsage usage) {
             this.context = context;
             this.fleet = FleetContext.fleetOf(context, live);
             this.request = request;
             this.cut = cut;
+            this.usage = usage;
             // The CRD requires providerRef for the llm handler, so there is always a first target.
             this.targets = context.bot().getSpec().targets();
             this.provider = targets.get(0).providerName();
@@ -296,6 +300,9 @@ public final class LlmBotHandler implements BotHandler {
                 if (chunk.usage() != null) {
                     metrics.tokens(context.botName(), provider, chunk.usage().promptTokens(),
                             chunk.usage().completionTokens());
+                    if (usage != null) {
+                        usage.report(chunk.usage().promptTokens(), chunk.usage().completionTokens());
+                    }
                 }
                 List<PoeEvent> events = new ArrayList<>(1);
                 for (StreamChunk.Choice choice : chunk.choicesOrEmpty()) {

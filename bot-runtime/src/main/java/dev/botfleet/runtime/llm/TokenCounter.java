@@ -53,5 +53,16 @@ public final class TokenCounter {
             }
             return estimated ? tokens + (tokens + 3) / 4 : tokens;
         }
+
+        /** What the model reads for {@code messages}, the reply's priming included: its prompt tokens. */
+        public int input(List<ChatMessage> messages) {
+            return PER_REPLY + count(messages);
+        }
+
+        /** The tokens of {@code text} the model wrote: its completion tokens. */
+        public int output(String text) {
+            int tokens = encoding.countTokensOrdinary(text);
+            return estimated ? tokens + (tokens + 3) / 4 : tokens;
+        }
     }
 }

@@ -35,6 +35,10 @@ public enum UserError {
     /** Arguments: the bot's concurrentAnswersPerUser. */
     TOO_MANY_AT_ONCE(false, null),
     BOT_BUSY(true, null),
+    /** Poe would not authorize what an answer of a priced bot may cost: the user lacks the points. */
+    INSUFFICIENT_FUNDS(false, "insufficient_fund"),
+    /** Poe's cost API could not be asked what a priced bot's answer may cost; the provider is not asked unpaid. */
+    COST_UNAVAILABLE(true, null),
     /** The runtime is shutting down; another replica takes the retry. */
     SERVER_RESTARTING(true, null),
     /** The handler itself failed. Not retried, as Poe's reference server does. */
