@@ -57,6 +57,12 @@ import java.util.function.Function;
                 + "model is asked",
         fieldPath = ".maxTokens",
         reason = "FieldValueRequired")
+@ValidationRule(
+        value = "!has(self.budgets) || !(has(self.budgets.usdMilliCentsPerDay) "
+                + "|| has(self.budgets.usdMilliCentsPerDayPerUser)) || has(self.pricing)",
+        message = "a budget in usd_milli_cents counts answers at the bot's prices: spec.pricing is required",
+        fieldPath = ".pricing",
+        reason = "FieldValueRequired")
 public class LLMBotSpec {
 
     public static final String DEFAULT_RUNTIME = "default";
@@ -147,6 +153,12 @@ public class LLMBotSpec {
             + "answer can cost is authorized before the provider is asked, the cost of what it used captured after. "
             + "Also makes the rate card and cost label Poe shows, unless spec.poe sets them.")
     private Pricing pricing;
+
+    @JsonPropertyDescription("Tokens and money the bot may spend per UTC day (for the whole bot and per Poe user) "
+            + "and tokens per minute, counted from the providers' usage; a query once a budget is spent is refused "
+            + "before the provider is asked, with a text that says when the budget resets. Kept by each runtime "
+            + "replica on its own.")
+    private BotBudgets budgets;
 
     @Size(max = 8)
     @JsonPropertyDescription("Providers and models tried in order when the primary fails before the first token "
@@ -293,6 +305,14 @@ public class LLMBotSpec {
 
     public void setParameters(BotParameters parameters) {
         this.parameters = parameters;
+    }
+
+    public BotBudgets getBudgets() {
+        return budgets;
+    }
+
+    public void setBudgets(BotBudgets budgets) {
+        this.budgets = budgets;
     }
 
     public Pricing getPricing() {

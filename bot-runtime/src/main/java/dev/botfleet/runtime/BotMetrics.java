@@ -1,15 +1,21 @@
 package dev.botfleet.runtime;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The runtime's metrics, tagged by bot and provider (both bounded by the configuration). */
 public final class BotMetrics {
 
     private final MeterRegistry registry;
+    private final Map<List<String>, AtomicLong> budgetsRemaining = new ConcurrentHashMap<>();
 
     public BotMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -87,5 +93,25 @@ public final class BotMetrics {
         Counter.builder("botfleet.poe.charged").baseUnit("usd_milli_cents")
                 .description("Amounts captured through Poe's cost API").tags("bot", bot).register(registry)
                 .increment(usdMilliCents);
+    }
+
+    /** What an answer of a bot with budgets used, as counted against them: tokens, and usd_milli_cents at its prices. */
+    public void budgetSpent(String bot, long tokens, long usdMilliCents) {
+        Counter.builder("botfleet.budget.tokens").description("Tokens counted against bots' budgets")
+                .tags("bot", bot).register(registry).increment(tokens);
+        Counter.builder("botfleet.budget.spend").baseUnit("usd_milli_cents")
+                .description("What answers cost at the bots' prices, counted against their budgets")
+                .tags("bot", bot).register(registry).increment(usdMilliCents);
+    }
+
+    /** What remains of a bot's own budget (tokens or usd_milli_cents) in the current day or minute, on this replica. */
+    public void budgetRemaining(String bot, String budget, long remaining) {
+        budgetsRemaining.computeIfAbsent(List.of(bot, budget), key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("botfleet.budget.remaining", value, AtomicLong::get)
+                    .description("What remains of a bot's budget in the current day or minute, on this replica")
+                    .tags("bot", bot, "budget", budget).register(registry);
+            return value;
+        }).set(remaining);
     }
 }

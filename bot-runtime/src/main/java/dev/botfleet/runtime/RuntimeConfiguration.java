@@ -11,6 +11,8 @@ import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.config.ManifestLoader;
 import dev.botfleet.runtime.config.ManifestWatcher;
 import dev.botfleet.runtime.config.ManifestsHealthIndicator;
+import dev.botfleet.runtime.budgets.BudgetCounts;
+import dev.botfleet.runtime.budgets.BudgetedBotHandler;
 import dev.botfleet.runtime.limits.LimitedBotHandler;
 import dev.botfleet.runtime.pricing.PoeCostApi;
 import dev.botfleet.runtime.pricing.PricedBotHandler;
@@ -27,6 +29,7 @@ import dev.botfleet.runtime.poe.PoeFrames;
 import dev.botfleet.runtime.poe.PoeRequests;
 import dev.botfleet.runtime.poe.PoeStream;
 import dev.botfleet.runtime.secrets.SecretRedactor;
+import dev.botfleet.runtime.usage.Metering;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import dev.botfleet.runtime.web.AccessKeyCheck;
 import dev.botfleet.runtime.web.BodyBudget;
@@ -44,6 +47,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.netty.http.client.HttpClient;
 
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,9 +142,13 @@ public class RuntimeConfiguration {
                 new PoeBotStreamer(upstream, json), metrics,
                 new InputBudget(tokens), new ImageInliner(HttpClient.create()),
                 new Backoff(properties.initialBackoff(), properties.maxBackoff()), ownerLog);
+        Metering metering = new Metering(live, tokens);
         PricedBotHandler priced = new PricedBotHandler(new BotHandlers(llm, ownerLog), live, secrets,
-                new PoeCostApi(properties.poeApiUrl(), properties.poeCostTimeout(), json), tokens, metrics, ownerLog);
-        return new BotInfoHandler(new LimitedBotHandler(priced, new QueryLimiter(properties.maxTrackedUsers()),
+                new PoeCostApi(properties.poeApiUrl(), properties.poeCostTimeout(), json), metering, metrics,
+                ownerLog);
+        BudgetedBotHandler budgeted = new BudgetedBotHandler(priced, new BudgetCounts(properties.maxTrackedUsers()),
+                metering, metrics, Clock.systemUTC());
+        return new BotInfoHandler(new LimitedBotHandler(budgeted, new QueryLimiter(properties.maxTrackedUsers()),
                 metrics), live, json);
     }
 

@@ -30,7 +30,8 @@ import java.time.Duration;
  * @param maxConnections most client connections open at once; default: half the file descriptors the process
  *                       may open, less a reserve (each streaming answer also holds a connection to its provider)
  * @param maxTrackedUsers most (bot, user) pairs whose query rate is remembered at once, for bots with
- *                       {@code limits.requestsPerMinutePerUser}; a pair unused for a minute is forgotten earlier
+ *                       {@code limits.requestsPerMinutePerUser}, a pair unused for a minute forgotten earlier; and
+ *                       most budget counts kept at once, for bots with {@code spec.budgets}
  * @param drainTimeout   on shutdown (SIGTERM), how long the answers being streamed may go on; new queries are
  *                       refused at once, and answers still open at the end get an error that allows a retry
  * @param validateManifests whether LLMBot and LLMProvider documents are checked against the CRDs' schema and CEL

@@ -197,6 +197,7 @@ public abstract class RuntimeTestBase {
                 metadata: {name: budgeted}
                 spec:
                   providerRef: {name: fake}
+                  accessKeySecretRef: {name: poe-relay, key: access-key}
                   model: gpt-4o-mini
                   systemPrompt: Keep it short.
                   maxInputTokens: 100
@@ -286,6 +287,16 @@ public abstract class RuntimeTestBase {
                   accessKeySecretRef: {name: poe-relay, key: access-key}
                   maxTokens: 100
                   pricing: {perMessage: 500, perMillionInputTokens: 300000, perMillionOutputTokens: 1500000}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: spending}
+                spec:
+                  providerRef: {name: fake}
+                  accessKeySecretRef: {name: poe-relay, key: access-key}
+                  maxTokens: 5
+                  pricing: {perMessage: 100}
+                  budgets: {tokensPerDayPerUser: 20, usdMilliCentsPerDay: 300}
                 """.formatted(upstream, POE_BOTS.botApiUrl());
     }
 

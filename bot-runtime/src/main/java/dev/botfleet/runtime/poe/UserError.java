@@ -39,6 +39,12 @@ public enum UserError {
     INSUFFICIENT_FUNDS(false, "insufficient_fund"),
     /** Poe's cost API could not be asked what a priced bot's answer may cost; the provider is not asked unpaid. */
     COST_UNAVAILABLE(true, null),
+    /** Arguments: hours and minutes until the user's daily budget of the bot resets (UTC midnight). */
+    USER_BUDGET_SPENT(false, null),
+    /** Arguments: hours and minutes until the bot's daily budget resets (UTC midnight). */
+    BOT_BUDGET_SPENT(false, null),
+    /** Arguments: seconds until the bot's tokens per minute reset. */
+    TOKENS_PER_MINUTE_SPENT(false, null),
     /** The runtime is shutting down; another replica takes the retry. */
     SERVER_RESTARTING(true, null),
     /** The handler itself failed. Not retried, as Poe's reference server does. */

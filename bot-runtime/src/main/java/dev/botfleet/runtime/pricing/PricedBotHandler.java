@@ -1,9 +1,6 @@
 package dev.botfleet.runtime.pricing;
 
-import dev.botfleet.api.BotParameters;
-import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.Pricing;
-import dev.botfleet.api.ProviderTarget;
 import dev.botfleet.handler.AnswerUsage;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
@@ -14,10 +11,10 @@ import dev.botfleet.runtime.FleetContext;
 import dev.botfleet.runtime.OwnerLog;
 import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.config.LiveFleet;
-import dev.botfleet.runtime.llm.Conversation;
-import dev.botfleet.runtime.llm.TokenCounter;
 import dev.botfleet.runtime.poe.UserError;
 import dev.botfleet.runtime.secrets.SecretResolver;
+import dev.botfleet.runtime.usage.Meter;
+import dev.botfleet.runtime.usage.Metering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -47,23 +44,23 @@ public final class PricedBotHandler implements BotHandler {
     private final LiveFleet live;
     private final SecretResolver secrets;
     private final PoeCostApi costs;
-    private final TokenCounter tokens;
+    private final Metering metering;
     private final BotMetrics metrics;
     private final OwnerLog ownerLog;
     private final List<Duration> captureRetries;
 
     public PricedBotHandler(BotHandler next, LiveFleet live, SecretResolver secrets, PoeCostApi costs,
-                            TokenCounter tokens, BotMetrics metrics, OwnerLog ownerLog) {
-        this(next, live, secrets, costs, tokens, metrics, ownerLog, CAPTURE_RETRIES);
+                            Metering metering, BotMetrics metrics, OwnerLog ownerLog) {
+        this(next, live, secrets, costs, metering, metrics, ownerLog, CAPTURE_RETRIES);
     }
 
-    PricedBotHandler(BotHandler next, LiveFleet live, SecretResolver secrets, PoeCostApi costs, TokenCounter tokens,
+    PricedBotHandler(BotHandler next, LiveFleet live, SecretResolver secrets, PoeCostApi costs, Metering metering,
                      BotMetrics metrics, OwnerLog ownerLog, List<Duration> captureRetries) {
         this.next = next;
         this.live = live;
         this.secrets = secrets;
         this.costs = costs;
-        this.tokens = tokens;
+        this.metering = metering;
         this.metrics = metrics;
         this.ownerLog = ownerLog;
         this.captureRetries = captureRetries;
@@ -75,7 +72,7 @@ public final class PricedBotHandler implements BotHandler {
         if (pricing == null) {
             return next.answer(context, request);
         }
-        return Flux.defer(() -> new Charge(context, request, pricing).answer());
+        return AnswerUsage.shared(usage -> new Charge(context, request, pricing, usage).answer());
     }
 
     /** What one answer is charged. */
@@ -85,22 +82,20 @@ public final class PricedBotHandler implements BotHandler {
         private final QueryRequest request;
         private final Pricing pricing;
         private final Fleet fleet;
-        private final TokenCounter.ModelTokens modelTokens;
-        private final AnswerUsage usage = new AnswerUsage();
-        private final StringBuilder written = new StringBuilder();
+        private final Meter meter;
+        private final AnswerUsage usage;
         private final AtomicBoolean captured = new AtomicBoolean();
-        private volatile boolean delivered;
-        private long inputTokens;
         private long authorizedTotal;
         private List<Pricing.Item> authorized;
         private String accessKey;
 
-        Charge(BotContext context, QueryRequest request, Pricing pricing) {
+        Charge(BotContext context, QueryRequest request, Pricing pricing, AnswerUsage usage) {
             this.context = context;
             this.request = request;
             this.pricing = pricing;
+            this.usage = usage;
             this.fleet = FleetContext.fleetOf(context, live);
-            this.modelTokens = tokens.forModel(primaryModel(context.bot().getSpec()));
+            this.meter = metering.start(context, request);
         }
 
         Flux<PoeEvent> answer() {
@@ -118,8 +113,7 @@ public final class PricedBotHandler implements BotHandler {
                         + secrets.whereToPut(context.bot().getSpec().getAccessKeySecretRef())));
             }
             accessKey = key.get();
-            inputTokens = inputTokens(context.bot().getSpec());
-            authorized = pricing.items(inputTokens, mostOutputTokens(context.bot().getSpec()));
+            authorized = pricing.items(meter.inputTokens(), meter.mostOutputTokens());
             authorizedTotal = authorized.stream().mapToLong(Pricing.Item::usdMilliCents).sum();
             if (authorizedTotal == 0) {
                 return next.answer(context, request);
@@ -141,8 +135,7 @@ public final class PricedBotHandler implements BotHandler {
             }
             metrics.costRequest(bot, "authorize", "approved");
             return next.answer(context, request)
-                    .doOnNext(this::follow)
-                    .contextWrite(subscriber -> subscriber.put(AnswerUsage.class, usage))
+                    .doOnNext(meter::follow)
                     .concatWith(Mono.defer(this::capture).then(Mono.empty()))
                     .doFinally(signal -> {
                         if (signal != SignalType.ON_COMPLETE) {
@@ -152,28 +145,12 @@ public final class PricedBotHandler implements BotHandler {
                     });
         }
 
-        /** What the answer has delivered so far: the text the user reads, to count when no usage is reported. */
-        private void follow(PoeEvent event) {
-            if (event instanceof PoeEvent.Text text) {
-                written.append(text.text());
-                delivered = true;
-            } else if (event instanceof PoeEvent.ReplaceResponse replaced) {
-                written.setLength(0);
-                written.append(replaced.text());
-                delivered = true;
-            } else if (event instanceof PoeEvent.Json || event instanceof PoeEvent.File) {
-                delivered = true;
-            }
-        }
-
         /** Captures the cost of what was used, once; nothing for an answer that delivered nothing. */
         private Mono<Void> capture() {
-            if (!delivered || !captured.compareAndSet(false, true)) {
+            if (!meter.delivered() || !captured.compareAndSet(false, true)) {
                 return Mono.empty();
             }
-            long input = usage.reported() ? usage.inputTokens() : inputTokens;
-            long output = usage.reported() ? usage.outputTokens() : modelTokens.output(written.toString());
-            List<Pricing.Item> used = pricing.items(input, output);
+            List<Pricing.Item> used = pricing.items(meter.usedInputTokens(usage), meter.usedOutputTokens(usage));
             long total = used.stream().mapToLong(Pricing.Item::usdMilliCents).sum();
             if (total > authorizedTotal) {
                 log.warn("bot '{}' message {}: the answer used {} usd_milli_cents, more than the {} authorized; the "
@@ -206,32 +183,6 @@ public final class PricedBotHandler implements BotHandler {
                 }
                 return Mono.empty();
             });
-        }
-
-        /** The input, counted as for maxInputTokens: at most that budget, as the oldest turns are left out to fit. */
-        private long inputTokens(LLMBotSpec bot) {
-            int counted = modelTokens.input(Conversation.of(bot, request).messages());
-            return bot.getMaxInputTokens() == null ? counted : Math.min(counted, bot.getMaxInputTokens());
-        }
-
-        /** The most the model may write: maxTokens, or the highest a parameter control lets a user choose. */
-        private long mostOutputTokens(LLMBotSpec bot) {
-            long most = bot.getMaxTokens() == null ? 0 : bot.getMaxTokens();
-            BotParameters parameters = bot.getParameters();
-            if (parameters != null && parameters.getMaxTokens() != null) {
-                most = Math.max(most, (long) Math.ceil(parameters.getMaxTokens().getMax()));
-            }
-            return most;
-        }
-
-        private String primaryModel(LLMBotSpec bot) {
-            List<ProviderTarget> targets = bot.targets();
-            if (targets.isEmpty()) {
-                return bot.getModel();
-            }
-            ProviderTarget primary = targets.get(0);
-            return fleet.provider(primary.providerName()).map(p -> p.getSpec().modelFor(primary.model()))
-                    .orElse(primary.model());
         }
 
         private PoeEvent.Error tell(UserError error, String diagnosis) {

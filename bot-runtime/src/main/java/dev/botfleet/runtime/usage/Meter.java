@@ -1,0 +1,80 @@
+package dev.botfleet.runtime.usage;
+
+import dev.botfleet.api.BotParameters;
+import dev.botfleet.api.LLMBotSpec;
+import dev.botfleet.handler.AnswerUsage;
+import dev.botfleet.handler.poe.PoeEvent;
+import dev.botfleet.handler.poe.QueryRequest;
+import dev.botfleet.runtime.llm.Conversation;
+import dev.botfleet.runtime.llm.TokenCounter;
+
+/**
+ * The tokens of one answer: before it, what it will send and the most it may write; after it, what it used, from
+ * the usage the models reported or, where none did, from the tokens counted in what it delivered.
+ */
+public final class Meter {
+
+    private final LLMBotSpec bot;
+    private final QueryRequest request;
+    private final TokenCounter.ModelTokens modelTokens;
+    private final StringBuilder written = new StringBuilder();
+    private volatile boolean delivered;
+    private long inputTokens = -1;
+
+    Meter(LLMBotSpec bot, QueryRequest request, TokenCounter.ModelTokens modelTokens) {
+        this.bot = bot;
+        this.request = request;
+        this.modelTokens = modelTokens;
+    }
+
+    /** The input, counted as for maxInputTokens: at most that budget, as the oldest turns are left out to fit. */
+    public synchronized long inputTokens() {
+        if (inputTokens < 0) {
+            int counted = modelTokens.input(Conversation.of(bot, request).messages());
+            inputTokens = bot.getMaxInputTokens() == null ? counted : Math.min(counted, bot.getMaxInputTokens());
+        }
+        return inputTokens;
+    }
+
+    /** The most the model may write: maxTokens, or the highest a parameter control lets a user choose; 0 if unbounded. */
+    public long mostOutputTokens() {
+        long most = bot.getMaxTokens() == null ? 0 : bot.getMaxTokens();
+        BotParameters parameters = bot.getParameters();
+        if (parameters != null && parameters.getMaxTokens() != null) {
+            most = Math.max(most, (long) Math.ceil(parameters.getMaxTokens().getMax()));
+        }
+        return most;
+    }
+
+    /** Follows what the answer delivers: the text the user reads, to count when no usage is reported. */
+    public void follow(PoeEvent event) {
+        if (event instanceof PoeEvent.Text text) {
+            append(text.text(), false);
+        } else if (event instanceof PoeEvent.ReplaceResponse replaced) {
+            append(replaced.text(), true);
+        } else if (event instanceof PoeEvent.Json || event instanceof PoeEvent.File) {
+            delivered = true;
+        }
+    }
+
+    private synchronized void append(String text, boolean replacing) {
+        if (replacing) {
+            written.setLength(0);
+        }
+        written.append(text);
+        delivered = true;
+    }
+
+    /** Whether the user has received anything of the answer. */
+    public boolean delivered() {
+        return delivered;
+    }
+
+    public long usedInputTokens(AnswerUsage usage) {
+        return usage.reported() ? usage.inputTokens() : inputTokens();
+    }
+
+    public synchronized long usedOutputTokens(AnswerUsage usage) {
+        return usage.reported() ? usage.outputTokens() : modelTokens.output(written.toString());
+    }
+}
