@@ -35,11 +35,6 @@ public class BotBudgets {
     @JsonPropertyDescription("Tokens the bot may use per minute (UTC clock minute), all users together.")
     private Long tokensPerMinute;
 
-    /** Whether a budget counts money, which is priced by spec.pricing. */
-    public boolean countsMoney() {
-        return usdMilliCentsPerDay != null || usdMilliCentsPerDayPerUser != null;
-    }
-
     public Long getTokensPerDay() {
         return tokensPerDay;
     }

@@ -52,8 +52,8 @@ class BudgetCountsTest {
     @Test
     void aRefusalCountsNothingAgainstTheOtherBudgets() {
         BotBudgets budgets = new BotBudgets();
-        budgets.setTokensPerDay(1000);
-        budgets.setTokensPerDayPerUser(10);
+        budgets.setTokensPerDay(1000L);
+        budgets.setTokensPerDayPerUser(10L);
         reserve(budgets, 10, NOON);
 
         var refused = (BudgetCounts.Admission.Refused) reserve(budgets, 500, NOON);
