@@ -197,7 +197,6 @@ public abstract class RuntimeTestBase {
                 metadata: {name: budgeted}
                 spec:
                   providerRef: {name: fake}
-                  accessKeySecretRef: {name: poe-relay, key: access-key}
                   model: gpt-4o-mini
                   systemPrompt: Keep it short.
                   maxInputTokens: 100

@@ -64,9 +64,12 @@ class UserTextsTest {
                 assertThat(new MessageFormat(pattern).getFormatsByArgumentIndex())
                         .as("%s %s takes the English text's arguments", language, key)
                         .hasSameSizeAs(new MessageFormat(english.getProperty(key)).getFormatsByArgumentIndex());
+                MessageFormat format = new MessageFormat(pattern, Locale.forLanguageTag(language));
+                int arguments = format.getFormatsByArgumentIndex().length;
                 for (int argument : List.of(1, 3)) {
-                    assertThat(new MessageFormat(pattern, Locale.forLanguageTag(language)).format(
-                            new Object[] {argument})).as("%s %s", language, key).doesNotContain("{", "}").isNotBlank();
+                    Object[] values = java.util.Collections.nCopies(Math.max(1, arguments), argument).toArray();
+                    assertThat(format.format(values)).as("%s %s", language, key).doesNotContain("{", "}")
+                            .isNotBlank();
                 }
             }
         });
