@@ -5,6 +5,7 @@ import dev.botfleet.api.BotBudgets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.function.Function;
 
 /** One of a bot's {@link BotBudgets}: what it counts, over which period, for whom. */
@@ -19,6 +20,7 @@ public enum Budget {
     private final ChronoUnit period;
     private final boolean perUser;
     private final boolean money;
+    private final String tag = name().toLowerCase(Locale.ROOT);
 
     Budget(Function<BotBudgets, Long> limit, ChronoUnit period, boolean perUser, boolean money) {
         this.limit = limit;
@@ -58,6 +60,6 @@ public enum Budget {
 
     /** Its name in metrics. */
     public String tag() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return tag;
     }
 }

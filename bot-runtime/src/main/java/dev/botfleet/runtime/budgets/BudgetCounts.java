@@ -39,22 +39,8 @@ public final class BudgetCounts {
     private final Cache<Key, AtomicLong> counts;
 
     public BudgetCounts(long maxTrackedCounts) {
-        this.counts = Caffeine.newBuilder().maximumSize(maxTrackedCounts).expireAfter(new Expiry<Key, AtomicLong>() {
-            @Override
-            public long expireAfterCreate(Key key, AtomicLong value, long currentTime) {
-                return key.budget().kept().toNanos();
-            }
-
-            @Override
-            public long expireAfterUpdate(Key key, AtomicLong value, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-
-            @Override
-            public long expireAfterRead(Key key, AtomicLong value, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        }).build();
+        this.counts = Caffeine.newBuilder().maximumSize(maxTrackedCounts)
+                .expireAfter(Expiry.creating((Key key, AtomicLong count) -> key.budget().kept())).build();
     }
 
     /**
@@ -100,14 +86,15 @@ public final class BudgetCounts {
             this.estimate = estimate;
         }
 
-        /** Corrects the counts from the estimate to what the answer used; once. */
-        public synchronized void settle(Spend used) {
+        /** Corrects the counts from the estimate to what the answer used, once: false for every later call. */
+        public synchronized boolean settle(Spend used) {
             if (settled) {
-                return;
+                return false;
             }
             settled = true;
             Spend correction = used.minus(estimate);
             held.forEach(h -> h.count().addAndGet(correction.of(h.key().budget())));
+            return true;
         }
     }
 

@@ -3,7 +3,6 @@ package dev.botfleet.runtime.budgets;
 import dev.botfleet.api.BotBudgets;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.Pricing;
-import dev.botfleet.handler.AnswerUsage;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
@@ -50,13 +49,12 @@ public final class BudgetedBotHandler implements BotHandler {
         if (budgets == null) {
             return next.answer(context, request);
         }
-        return AnswerUsage.shared(usage -> Flux.defer(() -> answer(context, request, budgets, usage)));
+        return metering.metered(context, request, meter -> answer(context, request, budgets, meter));
     }
 
-    private Flux<PoeEvent> answer(BotContext context, QueryRequest request, BotBudgets budgets, AnswerUsage usage) {
+    private Flux<PoeEvent> answer(BotContext context, QueryRequest request, BotBudgets budgets, Meter meter) {
         String bot = context.botName();
         LLMBotSpec spec = context.bot().getSpec();
-        Meter meter = metering.start(context, request);
         BudgetCounts.Spend estimate = spend(spec, meter.inputTokens(), meter.mostOutputTokens());
         BudgetCounts.Admission admission = counts.reserve(bot, request.userId(), budgets, estimate, clock.instant());
         if (admission instanceof BudgetCounts.Admission.Refused refused) {
@@ -64,16 +62,16 @@ public final class BudgetedBotHandler implements BotHandler {
             return Flux.just(refusal(refused, request.languageCode()));
         }
         BudgetCounts.Reservation reservation = ((BudgetCounts.Admission.Admitted) admission).reservation();
-        showRemaining(bot, budgets);
-        return next.answer(context, request)
-                .doOnNext(meter::follow)
-                .doFinally(signal -> {
-                    BudgetCounts.Spend used = usage.reported() || meter.delivered()
-                            ? spend(spec, meter.usedInputTokens(usage), meter.usedOutputTokens(usage)) : NOTHING;
-                    reservation.settle(used);
-                    metrics.budgetSpent(bot, used.tokens(), used.usdMilliCents());
-                    showRemaining(bot, budgets);
-                });
+        // Settled as the answer ends, before its done reaches the caller: the user's next query sees the correction.
+        Runnable settle = () -> {
+            BudgetCounts.Spend used = meter.usedAnything()
+                    ? spend(spec, meter.usedInputTokens(), meter.usedOutputTokens()) : NOTHING;
+            if (reservation.settle(used)) {
+                metrics.budgetSpent(bot, used.tokens(), used.usdMilliCents());
+                showRemaining(bot, budgets);
+            }
+        };
+        return next.answer(context, request).doOnTerminate(settle).doOnCancel(settle);
     }
 
     private static BudgetCounts.Spend spend(LLMBotSpec spec, long inputTokens, long outputTokens) {
@@ -82,6 +80,7 @@ public final class BudgetedBotHandler implements BotHandler {
                 pricing == null ? 0 : pricing.cost(inputTokens, outputTokens));
     }
 
+    /** Updated as each answer is settled, rather than on admission too: a scrape sees what answers used. */
     private void showRemaining(String bot, BotBudgets budgets) {
         Instant now = clock.instant();
         for (Budget budget : Budget.values()) {

@@ -1,7 +1,6 @@
 package dev.botfleet.runtime.pricing;
 
 import dev.botfleet.api.Pricing;
-import dev.botfleet.handler.AnswerUsage;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
@@ -72,7 +71,7 @@ public final class PricedBotHandler implements BotHandler {
         if (pricing == null) {
             return next.answer(context, request);
         }
-        return AnswerUsage.shared(usage -> new Charge(context, request, pricing, usage).answer());
+        return metering.metered(context, request, meter -> new Charge(context, request, pricing, meter).answer());
     }
 
     /** What one answer is charged. */
@@ -83,19 +82,17 @@ public final class PricedBotHandler implements BotHandler {
         private final Pricing pricing;
         private final Fleet fleet;
         private final Meter meter;
-        private final AnswerUsage usage;
         private final AtomicBoolean captured = new AtomicBoolean();
         private long authorizedTotal;
         private List<Pricing.Item> authorized;
         private String accessKey;
 
-        Charge(BotContext context, QueryRequest request, Pricing pricing, AnswerUsage usage) {
+        Charge(BotContext context, QueryRequest request, Pricing pricing, Meter meter) {
             this.context = context;
             this.request = request;
             this.pricing = pricing;
-            this.usage = usage;
+            this.meter = meter;
             this.fleet = FleetContext.fleetOf(context, live);
-            this.meter = metering.start(context, request);
         }
 
         Flux<PoeEvent> answer() {
@@ -135,7 +132,6 @@ public final class PricedBotHandler implements BotHandler {
             }
             metrics.costRequest(bot, "authorize", "approved");
             return next.answer(context, request)
-                    .doOnNext(meter::follow)
                     .concatWith(Mono.defer(this::capture).then(Mono.empty()))
                     .doFinally(signal -> {
                         if (signal != SignalType.ON_COMPLETE) {
@@ -150,7 +146,7 @@ public final class PricedBotHandler implements BotHandler {
             if (!meter.delivered() || !captured.compareAndSet(false, true)) {
                 return Mono.empty();
             }
-            List<Pricing.Item> used = pricing.items(meter.usedInputTokens(usage), meter.usedOutputTokens(usage));
+            List<Pricing.Item> used = pricing.items(meter.usedInputTokens(), meter.usedOutputTokens());
             long total = used.stream().mapToLong(Pricing.Item::usdMilliCents).sum();
             if (total > authorizedTotal) {
                 log.warn("bot '{}' message {}: the answer used {} usd_milli_cents, more than the {} authorized; the "

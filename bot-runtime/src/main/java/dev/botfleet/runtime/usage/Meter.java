@@ -10,13 +10,15 @@ import dev.botfleet.runtime.llm.TokenCounter;
 
 /**
  * The tokens of one answer: before it, what it will send and the most it may write; after it, what it used, from
- * the usage the models reported or, where none did, from the tokens counted in what it delivered.
+ * the usage the models reported or, where none did, from the tokens counted in what it delivered. One per answer,
+ * from {@link Metering#metered}.
  */
 public final class Meter {
 
     private final LLMBotSpec bot;
     private final QueryRequest request;
     private final TokenCounter.ModelTokens modelTokens;
+    private final AnswerUsage usage = new AnswerUsage();
     private final StringBuilder written = new StringBuilder();
     private volatile boolean delivered;
     private long inputTokens = -1;
@@ -65,16 +67,26 @@ public final class Meter {
         delivered = true;
     }
 
+    /** What the models asked for this answer report they used. */
+    AnswerUsage usage() {
+        return usage;
+    }
+
     /** Whether the user has received anything of the answer. */
     public boolean delivered() {
         return delivered;
     }
 
-    public long usedInputTokens(AnswerUsage usage) {
+    /** Whether a model is known to have used anything: it reported usage, or the user received something. */
+    public boolean usedAnything() {
+        return usage.reported() || delivered;
+    }
+
+    public long usedInputTokens() {
         return usage.reported() ? usage.inputTokens() : inputTokens();
     }
 
-    public synchronized long usedOutputTokens(AnswerUsage usage) {
+    public synchronized long usedOutputTokens() {
         return usage.reported() ? usage.outputTokens() : modelTokens.output(written.toString());
     }
 }

@@ -2,16 +2,24 @@ package dev.botfleet.runtime.usage;
 
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.ProviderTarget;
+import dev.botfleet.handler.AnswerUsage;
 import dev.botfleet.handler.BotContext;
+import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.handler.poe.QueryRequest;
 import dev.botfleet.runtime.FleetContext;
 import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.llm.TokenCounter;
 
-import java.util.List;
+import reactor.core.publisher.Flux;
 
-/** Starts a {@link Meter} for each answer that is charged or counted against a budget. */
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Gives each answer that is charged or counted against a budget one {@link Meter}, shared by every part of the runtime
+ * that counts it, so that its conversation is counted once and its events followed once.
+ */
 public final class Metering {
 
     private final LiveFleet live;
@@ -22,7 +30,21 @@ public final class Metering {
         this.tokens = tokens;
     }
 
-    public Meter start(BotContext context, QueryRequest request) {
+    /**
+     * Runs {@code answer} with the answer's meter: the one in the subscriber context, which an outer handler already
+     * follows, or a new one that follows the events {@code answer} returns and whose {@link AnswerUsage} the models'
+     * handlers report to.
+     */
+    public Flux<PoeEvent> metered(BotContext context, QueryRequest request, Function<Meter, Flux<PoeEvent>> answer) {
+        return Flux.deferContextual(view -> view.<Meter>getOrEmpty(Meter.class).map(answer).orElseGet(() -> {
+            Meter meter = start(context, request);
+            return answer.apply(meter).doOnNext(meter::follow)
+                    .contextWrite(subscriber -> subscriber.put(Meter.class, meter)
+                            .put(AnswerUsage.class, meter.usage()));
+        }));
+    }
+
+    private Meter start(BotContext context, QueryRequest request) {
         Fleet fleet = FleetContext.fleetOf(context, live);
         LLMBotSpec bot = context.bot().getSpec();
         return new Meter(bot, request, tokens.forModel(primaryModel(bot, fleet)));
