@@ -56,6 +56,10 @@ public class BotRuntimeSpec {
     @JsonPropertyDescription("Resources of the runtime container. Default: the operator's.")
     private ResourceRequirements resources;
 
+    @JsonPropertyDescription("Redis or Valkey that keeps the group's spec.limits and spec.budgets for all its "
+            + "replicas at once. Default: the operator's (none: each replica counts on its own).")
+    private SharedCounts redis;
+
     @Size(max = 32)
     @JsonPropertyDescription("Extra labels on the group's pods (the operator's own labels win on conflict).")
     private Map<String, String> podLabels;
@@ -145,6 +149,14 @@ public class BotRuntimeSpec {
 
     public void setAutoscaling(Autoscaling autoscaling) {
         this.autoscaling = autoscaling;
+    }
+
+    public SharedCounts getRedis() {
+        return redis;
+    }
+
+    public void setRedis(SharedCounts redis) {
+        this.redis = redis;
     }
 
     public DisruptionBudget getDisruptionBudget() {

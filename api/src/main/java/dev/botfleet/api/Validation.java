@@ -24,6 +24,9 @@ public final class Validation {
     /** An http or https URL. */
     public static final String HTTP_URL = "^https?://[^\\s/?#]+[^\\s]*$";
 
+    /** A Redis URL without a password: {@code redis://[user@]host[:port][/db]}, {@code rediss://} for TLS. */
+    public static final String REDIS_URL = "^rediss?://([-._A-Za-z0-9]+@)?[-.A-Za-z0-9]+(:[0-9]{1,5})?(/[0-9]{1,2})?$";
+
     /** A duration such as {@code 30s}, {@code 1m30s} or {@code 500ms}. */
     public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
 

@@ -8,6 +8,7 @@ import dev.botfleet.api.validation.ManifestValidator;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEventCodec;
 import dev.botfleet.runtime.budgets.BudgetCounts;
+import dev.botfleet.runtime.budgets.LocalBudgetCounts;
 import dev.botfleet.runtime.budgets.BudgetedBotHandler;
 import dev.botfleet.runtime.config.LiveFleet;
 import dev.botfleet.runtime.config.ManifestLoader;
@@ -16,7 +17,11 @@ import dev.botfleet.runtime.config.ManifestsHealthIndicator;
 import dev.botfleet.runtime.limits.LimitedBotHandler;
 import dev.botfleet.runtime.pricing.PoeCostApi;
 import dev.botfleet.runtime.pricing.PricedBotHandler;
+import dev.botfleet.runtime.limits.LocalQueryLimiter;
 import dev.botfleet.runtime.limits.QueryLimiter;
+import dev.botfleet.runtime.redis.RedisBudgetCounts;
+import dev.botfleet.runtime.redis.RedisQueryLimiter;
+import dev.botfleet.runtime.redis.RedisStore;
 import dev.botfleet.runtime.llm.Backoff;
 import dev.botfleet.runtime.llm.ImageInliner;
 import dev.botfleet.runtime.llm.InputBudget;
@@ -39,7 +44,9 @@ import dev.botfleet.runtime.web.DroppedErrors;
 import dev.botfleet.runtime.web.PoeEndpoint;
 import dev.botfleet.runtime.web.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,6 +56,7 @@ import reactor.netty.http.client.HttpClient;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -133,9 +141,35 @@ public class RuntimeConfiguration {
         return new BotMetrics(registry);
     }
 
+    /** How long a starting runtime waits for its group's Redis before it serves, counting per the policy. */
+    private static final Duration REDIS_PATIENCE = Duration.ofSeconds(5);
+
+    /** The group's Redis, when it has one: then the limits and budgets count for all its replicas. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("botfleet.redis.url")
+    RedisStore redisStore(RuntimeProperties properties, MeterRegistry registry) {
+        return new RedisStore(properties.redis(), registry).connected(REDIS_PATIENCE);
+    }
+
+    @Bean
+    QueryLimiter queryLimiter(RuntimeProperties properties, ObjectProvider<RedisStore> redis) {
+        RedisStore store = redis.getIfAvailable();
+        return store == null ? new LocalQueryLimiter(properties.maxTrackedUsers())
+                : new RedisQueryLimiter(store, properties.redis().keyPrefix(),
+                        properties.poe().maxDuration().plusMinutes(1));
+    }
+
+    @Bean
+    BudgetCounts budgetCounts(RuntimeProperties properties, ObjectProvider<RedisStore> redis) {
+        RedisStore store = redis.getIfAvailable();
+        return store == null ? new LocalBudgetCounts(properties.maxTrackedUsers())
+                : new RedisBudgetCounts(store, properties.redis().keyPrefix());
+    }
+
     @Bean
     BotHandler botHandler(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, UpstreamHttp upstream,
-                          BotMetrics metrics, RuntimeProperties properties, ObjectMapper json) {
+                          BotMetrics metrics, RuntimeProperties properties, ObjectMapper json, QueryLimiter limiter,
+                          BudgetCounts budgetCounts) {
         OwnerLog ownerLog = new OwnerLog(redactor);
         TokenCounter tokens = new TokenCounter();
         LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream),
@@ -146,10 +180,9 @@ public class RuntimeConfiguration {
         PricedBotHandler priced = new PricedBotHandler(new BotHandlers(llm, ownerLog), live, secrets,
                 new PoeCostApi(properties.poeApiUrl(), properties.poeCostTimeout(), json), metering, metrics,
                 ownerLog);
-        BudgetedBotHandler budgeted = new BudgetedBotHandler(priced, new BudgetCounts(properties.maxTrackedUsers()),
-                metering, metrics, Clock.systemUTC());
-        return new BotInfoHandler(new LimitedBotHandler(budgeted, new QueryLimiter(properties.maxTrackedUsers()),
-                metrics), live, json);
+        BudgetedBotHandler budgeted = new BudgetedBotHandler(priced, budgetCounts, metering, metrics,
+                Clock.systemUTC());
+        return new BotInfoHandler(new LimitedBotHandler(budgeted, limiter, metrics), live, json);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package dev.botfleet.runtime;
 
 import dev.botfleet.api.poe.PoeApi;
 import dev.botfleet.runtime.poe.PoeLimits;
+import dev.botfleet.runtime.redis.RedisSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -42,6 +43,8 @@ import java.time.Duration;
  *                       ({@code <url>cost/<bot_query_id>/authorize})
  * @param poeCostTimeout the longest wait for Poe's cost API; an authorization not answered by then fails the answer
  *                       with an error that allows a retry
+ * @param redis          Redis or Valkey that keeps {@code spec.limits} and {@code spec.budgets} for every replica of
+ *                       the group ({@code botfleet.redis.*}); without it each replica counts on its own
  */
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
@@ -65,7 +68,8 @@ public record RuntimeProperties(
         Boolean validateManifests,
         PoeLimits poe,
         String poeApiUrl,
-        Duration poeCostTimeout) {
+        Duration poeCostTimeout,
+        RedisSettings redis) {
 
     public RuntimeProperties {
         reloadInterval = reloadInterval == null ? Duration.ofSeconds(2) : reloadInterval;
@@ -87,5 +91,6 @@ public record RuntimeProperties(
         poe = poe == null ? PoeLimits.POE : poe;
         poeApiUrl = poeApiUrl == null || poeApiUrl.isBlank() ? PoeApi.DEFAULT_BASE_URL : poeApiUrl;
         poeCostTimeout = poeCostTimeout == null ? Duration.ofSeconds(4) : poeCostTimeout;
+        redis = redis == null ? RedisSettings.NONE : redis;
     }
 }

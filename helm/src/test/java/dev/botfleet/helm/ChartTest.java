@@ -164,6 +164,19 @@ class ChartTest {
         assertThatThrownBy(() -> render(t -> t.set("poe.apiUrl", "api.poe.com"))).hasMessageContaining("apiUrl");
     }
 
+    @Test
+    void theDefaultRedisOfRuntimeGroupsReachesTheOperatorAsJson() {
+        assertThat(env(operatorContainer(render(t -> { })))).doesNotContainKey("BOTFLEET_REDIS");
+        assertThat(env(operatorContainer(render(t -> t.set("redis.url", "rediss://redis.shared.svc:6380")
+                .set("redis.passwordSecret.name", "redis").set("redis.passwordSecret.key", "password")))))
+                .containsEntry("BOTFLEET_REDIS", "{\"onFailure\":\"open\",\"passwordSecretRef\":"
+                        + "{\"key\":\"password\",\"name\":\"redis\"},\"url\":\"rediss://redis.shared.svc:6380\"}");
+        assertThatThrownBy(() -> render(t -> t.set("redis.url", "redis://:hunter2@redis:6379")))
+                .hasMessageContaining("url");
+        assertThatThrownBy(() -> render(t -> t.set("redis.onFailure", "closed"))).as("no url")
+                .hasMessageContaining("redis");
+    }
+
     /** The operator's egress: DNS, the API server and HTTPS, for Poe's API. */
     @Test
     void aNetworkPolicyLetsTheOperatorReachTheApiServerAndPoeOnly() {

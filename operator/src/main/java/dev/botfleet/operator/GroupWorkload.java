@@ -10,11 +10,13 @@ import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
 import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.api.SharedCounts;
 import dev.botfleet.api.poe.PoeApi;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -137,6 +139,10 @@ public final class GroupWorkload {
             // so that the Deployments of an installation on Poe's own API do not change.
             runtime.getArgs().add("--botfleet.poe-api-url=" + settings.poeApiUrl());
         }
+        SharedCounts redis = or(custom.getRedis(), settings.redis());
+        if (redis != null) {
+            shareCounts(runtime, redis, group.namespace());
+        }
         pod.setTerminationGracePeriodSeconds(PRE_STOP_SECONDS + drainSeconds + SHUTDOWN_SECONDS);
         List<TopologySpreadConstraint> spread = or(custom.getTopologySpreadConstraints(), spread(group));
         pod.setTopologySpreadConstraints(spread.isEmpty() ? null : spread);
@@ -160,6 +166,27 @@ public final class GroupWorkload {
                     .withMountPath(SECRETS_DIR + secret.getKey()).withReadOnly(true).build());
         }
         return withHash(deployment, deployment.getSpec());
+    }
+
+    /**
+     * Points the runtime at the group's Redis; the password reaches it from the Secret as an environment variable,
+     * never in the Deployment. Keys start with the namespace, so that the groups of many namespaces can share one
+     * Redis (a bot's name is unique within its namespace, whatever its group).
+     */
+    private static void shareCounts(Container runtime, SharedCounts redis, String namespace) {
+        runtime.getArgs().add("--botfleet.redis.url=" + redis.getUrl());
+        runtime.getArgs().add("--botfleet.redis.key-prefix=botfleet:" + namespace);
+        if (redis.effectiveOnFailure() == SharedCounts.OnFailure.CLOSED) {
+            runtime.getArgs().add("--botfleet.redis.on-failure=closed");
+        }
+        SecretKeyRef password = redis.getPasswordSecretRef();
+        if (password != null) {
+            runtime.getEnv().add(new EnvVarBuilder().withName("BOTFLEET_REDIS_PASSWORD").withNewValueFrom()
+                    // Optional, as the Secret volumes are: the pod starts, and the runtime reports Redis refusing it.
+                    .withNewSecretKeyRef().withName(password.getName()).withKey(password.getKey()).withOptional(true)
+                    .endSecretKeyRef()
+                    .endValueFrom().build());
+        }
     }
 
     private static List<TopologySpreadConstraint> spread(RuntimeGroup group) {

@@ -3,6 +3,8 @@ package dev.botfleet.operator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botfleet.api.Durations;
+import dev.botfleet.api.SharedCounts;
+import dev.botfleet.api.Validation;
 import dev.botfleet.api.poe.PoeApi;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -45,6 +47,8 @@ import java.util.stream.Collectors;
  *                          server-side apply; off only against an API mock that lacks it
  * @param poeApiUrl         Poe's bot API, where settings are pushed ({@code update_settings}); a fake of it in tests
  * @param poeSettingsSync   whether the operator pushes the settings of bots with {@code spec.poe.botName} to Poe
+ * @param redis             the Redis of groups whose BotRuntime names none ({@code BOTFLEET_REDIS}, JSON as in
+ *                          {@code BotRuntime.spec.redis}); null: their replicas count on their own
  */
 public record OperatorSettings(
         Set<String> namespaces,
@@ -66,7 +70,8 @@ public record OperatorSettings(
         String leaderIdentity,
         boolean serverSideApply,
         String poeApiUrl,
-        boolean poeSettingsSync) {
+        boolean poeSettingsSync,
+        SharedCounts redis) {
 
     public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/botfleet/bot-runtime:0.1.0";
     public static final String DEFAULT_SECRET_SELECTOR = "botfleet.dev/watch";
@@ -99,7 +104,17 @@ public record OperatorSettings(
                 or(env.apply("POD_NAME"), env.apply("HOSTNAME")),
                 Boolean.parseBoolean(or(env.apply("BOTFLEET_SERVER_SIDE_APPLY"), "true")),
                 or(env.apply("BOTFLEET_POE_API_URL"), PoeApi.DEFAULT_BASE_URL),
-                Boolean.parseBoolean(or(env.apply("BOTFLEET_POE_SETTINGS_SYNC"), "true")));
+                Boolean.parseBoolean(or(env.apply("BOTFLEET_POE_SETTINGS_SYNC"), "true")),
+                redis(json(env.apply("BOTFLEET_REDIS"), new TypeReference<SharedCounts>() { }, null)));
+    }
+
+    /** Checked as the CRD checks a BotRuntime's, so that a wrong chart value stops the operator rather than pods. */
+    private static SharedCounts redis(SharedCounts redis) {
+        if (redis != null && (redis.getUrl() == null || !redis.getUrl().matches(Validation.REDIS_URL))) {
+            throw new IllegalArgumentException("BOTFLEET_REDIS: url must be redis://[user@]host[:port][/db] or "
+                    + "rediss://, without a password (that comes from passwordSecretRef)");
+        }
+        return redis;
     }
 
     private static ResourceRequirements defaultResources() {

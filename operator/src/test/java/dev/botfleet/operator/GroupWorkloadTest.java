@@ -73,6 +73,34 @@ class GroupWorkloadTest {
                 .getSpec().getContainers().get(0).getArgs()).contains("--botfleet.poe-api-url=http://poe-fake.test:8080/bot/");
     }
 
+    /** The group's Redis: the BotRuntime's or the operator's; its password from the Secret, never in the pod spec. */
+    @Test
+    void aGroupsRedisReachesTheRuntimeWithThePasswordFromItsSecret() {
+        assertThat(render(Map.of()).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .noneMatch(argument -> argument.startsWith("--botfleet.redis"));
+        var runtime = render(Map.of("BOTFLEET_REDIS",
+                "{\"url\":\"rediss://redis.shared:6380\",\"passwordSecretRef\":{\"name\":\"redis\",\"key\":\"pw\"}}"))
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(runtime.getArgs()).contains("--botfleet.redis.url=rediss://redis.shared:6380",
+                "--botfleet.redis.key-prefix=botfleet:default").noneMatch(a -> a.startsWith("--botfleet.redis.on"));
+        assertThat(runtime.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("BOTFLEET_REDIS_PASSWORD");
+            assertThat(env.getValue()).isNull();
+            assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis");
+            assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("pw");
+        });
+
+        BotRuntimeSpec custom = yaml("redis: {url: 'redis://bots@redis-b:6379/3', onFailure: closed}",
+                BotRuntimeSpec.class);
+        var own = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
+                OperatorTestBase.settingsForMock(Map.of("BOTFLEET_REDIS", "{\"url\":\"redis://other:6379\"}")),
+                owner("botfleet-default"), Optional.of(custom), Duration.ofMinutes(2))
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(own.getArgs()).contains("--botfleet.redis.url=redis://bots@redis-b:6379/3",
+                "--botfleet.redis.on-failure=closed").doesNotContain("--botfleet.redis.url=redis://other:6379");
+        assertThat(own.getEnv()).noneMatch(env -> env.getName().equals("BOTFLEET_REDIS_PASSWORD"));
+    }
+
     private static <T> T yaml(String text, Class<T> type) {
         return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(text, type);
     }

@@ -54,7 +54,7 @@ public enum Budget {
     }
 
     /** How long a count must be kept: its period, and a minute more for answers that end after it. */
-    Duration kept() {
+    public Duration kept() {
         return period.getDuration().plusMinutes(1);
     }
 

@@ -8,14 +8,16 @@ import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.handler.poe.QueryRequest;
 import dev.botfleet.runtime.BotMetrics;
+import dev.botfleet.runtime.limits.LimitedBotHandler;
 import dev.botfleet.runtime.poe.UserError;
 import dev.botfleet.runtime.usage.Meter;
 import dev.botfleet.runtime.usage.Metering;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Map;
 
 /**
  * Holds each query to its bot's {@code spec.budgets}: once a budget it falls under is spent, the query is answered
@@ -24,9 +26,6 @@ import java.time.Instant;
  * reported it or as counted) when it ends.
  */
 public final class BudgetedBotHandler implements BotHandler {
-
-    /** An answer that failed before any model reported or delivered anything: no model is known to have used any. */
-    private static final BudgetCounts.Spend NOTHING = new BudgetCounts.Spend(0, 0);
 
     private final BotHandler next;
     private final BudgetCounts counts;
@@ -56,22 +55,37 @@ public final class BudgetedBotHandler implements BotHandler {
         String bot = context.botName();
         LLMBotSpec spec = context.bot().getSpec();
         BudgetCounts.Spend estimate = spend(spec, meter.inputTokens(), meter.mostOutputTokens());
-        BudgetCounts.Admission admission = counts.reserve(bot, request.userId(), budgets, estimate, clock.instant());
-        if (admission instanceof BudgetCounts.Admission.Refused refused) {
-            metrics.limited(bot, refused.budget().tag());
-            return Flux.just(refusal(refused, request.languageCode()));
-        }
-        BudgetCounts.Reservation reservation = ((BudgetCounts.Admission.Admitted) admission).reservation();
-        // Settled as the answer ends, before its done reaches the caller: the user's next query sees the correction.
-        Runnable settle = () -> {
-            BudgetCounts.Spend used = meter.usedAnything()
-                    ? spend(spec, meter.usedInputTokens(), meter.usedOutputTokens()) : NOTHING;
-            if (reservation.settle(used)) {
-                metrics.budgetSpent(bot, used.tokens(), used.usdMilliCents());
-                showRemaining(bot, budgets);
+        return counts.reserve(bot, request.userId(), budgets, estimate, clock.instant()).flatMapMany(admission -> {
+            if (admission instanceof BudgetCounts.Admission.Admitted admitted) {
+                return settledAtTheEnd(next.answer(context, request), admitted.reservation(), bot, spec, budgets,
+                        meter);
             }
-        };
-        return next.answer(context, request).doOnTerminate(settle).doOnCancel(settle);
+            if (admission instanceof BudgetCounts.Admission.Refused refused) {
+                metrics.limited(bot, refused.budget().tag());
+                return Flux.just(refusal(refused, request.languageCode()));
+            }
+            metrics.limited(bot, LimitedBotHandler.UNAVAILABLE_TAG);
+            return Flux.just(UserError.LIMITS_UNAVAILABLE.in(request.languageCode()));
+        });
+    }
+
+    /**
+     * Settles the reservation as the answer ends, before its done reaches the caller (done follows the answer), so
+     * that the user's next query sees the correction; an answer whose caller left is settled in the background.
+     */
+    private Flux<PoeEvent> settledAtTheEnd(Flux<PoeEvent> answer, BudgetCounts.Reservation reservation, String bot,
+                                           LLMBotSpec spec, BotBudgets budgets, Meter meter) {
+        Mono<Void> settle = Mono.defer(() -> {
+            BudgetCounts.Spend used = meter.usedAnything()
+                    ? spend(spec, meter.usedInputTokens(), meter.usedOutputTokens()) : BudgetCounts.Spend.NOTHING;
+            return reservation.settle(used).doOnNext(botCounts -> {
+                metrics.budgetSpent(bot, used.tokens(), used.usdMilliCents());
+                showRemaining(bot, budgets, botCounts);
+            }).then();
+        });
+        return answer.concatWith(settle.then(Mono.empty()))
+                .onErrorResume(failure -> settle.then(Mono.error(failure)))
+                .doOnCancel(() -> settle.subscribe());
     }
 
     private static BudgetCounts.Spend spend(LLMBotSpec spec, long inputTokens, long outputTokens) {
@@ -81,14 +95,9 @@ public final class BudgetedBotHandler implements BotHandler {
     }
 
     /** Updated as each answer is settled, rather than on admission too: a scrape sees what answers used. */
-    private void showRemaining(String bot, BotBudgets budgets) {
-        Instant now = clock.instant();
-        for (Budget budget : Budget.values()) {
-            Long limit = budget.limit(budgets);
-            if (limit != null && !budget.perUser()) {
-                metrics.budgetRemaining(bot, budget.tag(), counts.remaining(bot, budget, limit, now));
-            }
-        }
+    private void showRemaining(String bot, BotBudgets budgets, Map<Budget, Long> botCounts) {
+        botCounts.forEach((budget, count) ->
+                metrics.budgetRemaining(bot, budget.tag(), Math.max(0, budget.limit(budgets) - count)));
     }
 
     /** None allows a retry: an immediate one would be refused again. */

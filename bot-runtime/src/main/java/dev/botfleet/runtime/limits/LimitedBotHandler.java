@@ -15,6 +15,9 @@ import reactor.core.publisher.Flux;
  */
 public final class LimitedBotHandler implements BotHandler {
 
+    /** The refusals' tag in metrics when the shared counts could not be reached and the group fails closed. */
+    public static final String UNAVAILABLE_TAG = "shared_counts_unavailable";
+
     private final BotHandler next;
     private final QueryLimiter limiter;
     private final BotMetrics metrics;
@@ -27,15 +30,20 @@ public final class LimitedBotHandler implements BotHandler {
 
     @Override
     public Flux<PoeEvent> answer(BotContext context, QueryRequest request) {
-        return Flux.defer(() -> {
-            BotLimits limits = context.bot().getSpec().getLimits();
-            QueryLimiter.Admission admission = limiter.admit(context.botName(), request.userId(), limits);
+        BotLimits limits = context.bot().getSpec().getLimits();
+        if (limits == null) {
+            return next.answer(context, request);
+        }
+        return limiter.admit(context.botName(), request.userId(), limits).flatMapMany(admission -> {
             if (admission instanceof QueryLimiter.Admission.Admitted admitted) {
                 return next.answer(context, request).doFinally(signal -> admitted.permit().close());
             }
-            QueryLimiter.Limit limit = ((QueryLimiter.Admission.Refused) admission).limit();
-            metrics.limited(context.botName(), limit.tag());
-            return Flux.just(refusal(limit, limits, request.languageCode()));
+            if (admission instanceof QueryLimiter.Admission.Refused refused) {
+                metrics.limited(context.botName(), refused.limit().tag());
+                return Flux.just(refusal(refused.limit(), limits, request.languageCode()));
+            }
+            metrics.limited(context.botName(), UNAVAILABLE_TAG);
+            return Flux.just(UserError.LIMITS_UNAVAILABLE.in(request.languageCode()));
         });
     }
 

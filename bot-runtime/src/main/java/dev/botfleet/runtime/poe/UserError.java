@@ -39,6 +39,8 @@ public enum UserError {
     INSUFFICIENT_FUNDS(false, "insufficient_fund"),
     /** Poe's cost API could not be asked what a priced bot's answer may cost; the provider is not asked unpaid. */
     COST_UNAVAILABLE(true, null),
+    /** The fleet's shared counts (Redis) could not be reached and the group fails closed. */
+    LIMITS_UNAVAILABLE(true, null),
     /** Arguments: hours and minutes until the user's daily budget of the bot resets (UTC midnight). */
     USER_BUDGET_SPENT(false, null),
     /** Arguments: hours and minutes until the bot's daily budget resets (UTC midnight). */
