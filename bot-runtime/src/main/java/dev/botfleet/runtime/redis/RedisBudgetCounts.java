@@ -20,8 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisBudgetCounts implements BudgetCounts {
 
-    private static final RedisScript RESERVE = RedisScript.load("reserve");
-    private static final RedisScript SETTLE = RedisScript.load("settle");
     /** A reservation made while Redis could not be reached, by a group that fails open: nothing to correct. */
     private static final Reservation UNCOUNTED = used -> Mono.empty();
 
@@ -51,7 +49,8 @@ public final class RedisBudgetCounts implements BudgetCounts {
             return Mono.just(new Admission.Admitted(UNCOUNTED));
         }
         Admission uncounted = store.failsOpen() ? new Admission.Admitted(UNCOUNTED) : new Admission.Unavailable();
-        return store.<Long>run("reserve", RESERVE, ScriptOutputType.INTEGER, keysOf(counts), args.toArray(String[]::new))
+        return store.<Long>run("reserve", RedisScript.RESERVE, ScriptOutputType.INTEGER, keysOf(counts),
+                        args.toArray(String[]::new))
                 .next()
                 .<Admission>map(code -> {
                     if (code == 0) {
@@ -92,7 +91,7 @@ public final class RedisBudgetCounts implements BudgetCounts {
                 args.add(String.valueOf(correction.of(count.budget())));
                 args.add(String.valueOf(count.budget().kept().toMillis()));
             }
-            return store.<List<Long>>run("settle", SETTLE, ScriptOutputType.MULTI, keysOf(counts),
+            return store.<List<Long>>run("settle", RedisScript.SETTLE, ScriptOutputType.MULTI, keysOf(counts),
                             args.toArray(String[]::new))
                     .next()
                     .map(after -> {

@@ -15,8 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisQueryLimiter implements QueryLimiter {
 
-    private static final RedisScript ADMIT = RedisScript.load("admit");
-    private static final RedisScript RELEASE = RedisScript.load("release");
     /** By the script's result codes, from 1. */
     private static final Limit[] REFUSALS = {Limit.BOT_CONCURRENCY, Limit.USER_CONCURRENCY, Limit.USER_RATE};
 
@@ -38,7 +36,7 @@ public final class RedisQueryLimiter implements QueryLimiter {
         String slot = UUID.randomUUID().toString();
         Admission uncounted = store.failsOpen() ? new Admission.Admitted(Permit.NOTHING_HELD)
                 : new Admission.Unavailable();
-        return store.<Long>run("admit", ADMIT, ScriptOutputType.INTEGER,
+        return store.<Long>run("admit", RedisScript.ADMIT, ScriptOutputType.INTEGER,
                         new String[]{answers[0], answers[1], keys.userRate(bot, user, perMinute)}, slot, leaseMillis,
                         String.valueOf(orNone(limits.getConcurrentAnswers())),
                         String.valueOf(orNone(limits.getConcurrentAnswersPerUser())), String.valueOf(perMinute))
@@ -53,7 +51,7 @@ public final class RedisQueryLimiter implements QueryLimiter {
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
             if (released.compareAndSet(false, true)) {
-                store.run("release", RELEASE, ScriptOutputType.INTEGER, answers, slot)
+                store.run("release", RedisScript.RELEASE, ScriptOutputType.INTEGER, answers, slot)
                         .subscribe(ignored -> { }, failureCountedByTheStore -> { });
             }
         };

@@ -7,11 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /** A Lua script of this package's resources, with the SHA-1 that Redis knows it by once it has run it. */
 record RedisScript(String name, String text, String sha1) {
 
-    static RedisScript load(String name) {
+    static final RedisScript ADMIT = load("admit");
+    static final RedisScript RELEASE = load("release");
+    static final RedisScript RESERVE = load("reserve");
+    static final RedisScript SETTLE = load("settle");
+    static final List<RedisScript> ALL = List.of(ADMIT, RELEASE, RESERVE, SETTLE);
+
+    private static RedisScript load(String name) {
         try (InputStream in = RedisScript.class.getResourceAsStream(name + ".lua")) {
             if (in == null) {
                 throw new IllegalStateException("no script " + name + ".lua beside " + RedisScript.class.getName());

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,12 +68,14 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /**
-     * Connects, waiting for it at most {@code patience}: the first query should not pay for the connection and fail
-     * the timeout. A Redis not reachable yet is connected to later, on demand.
+     * Connects and loads the scripts, waiting for it at most {@code patience}: the first queries should not pay for
+     * the connection, the scripts and the classes they load, and fail the timeout. A Redis not reachable yet is
+     * connected to later, on demand.
      */
     public RedisStore connected(Duration patience) {
         try {
-            connect().block(patience);
+            connect().flatMapMany(redis -> Flux.fromIterable(RedisScript.ALL).concatMap(script ->
+                    redis.scriptLoad(script.text()))).then().block(patience);
         } catch (RuntimeException notYet) {
             log.warn("Redis at {}:{} cannot be reached yet ({}); queries are {} until it can", uri.getHost(),
                     uri.getPort(), notYet.toString(), failsOpen() ? "admitted uncounted" : "refused");
@@ -85,14 +88,19 @@ public final class RedisStore implements AutoCloseable {
         return policy == RedisSettings.FailurePolicy.OPEN;
     }
 
-    /** Runs {@code script}; fails within the timeout, counted and logged, when Redis does not answer. */
+    /**
+     * Runs {@code script}; fails within the timeout, counted and logged, when Redis does not answer. Its result is
+     * published on another thread than the connection's: what the caller does with it (start an answer) must not
+     * hold up the replies to other calls on the one connection, and make them miss the timeout.
+     */
     <T> Flux<T> run(String operation, RedisScript script, ScriptOutputType type, String[] keys, String... args) {
         return commands()
                 .flatMapMany(redis -> redis.<T>evalsha(script.sha1(), type, keys, args)
                         .onErrorResume(RedisStore::unknownScript, unknown -> redis.eval(script.text(), type, keys,
                                 args)))
                 .timeout(timeout)
-                .doOnError(failure -> failed(operation, failure));
+                .doOnError(failure -> failed(operation, failure))
+                .publishOn(Schedulers.parallel());
     }
 
     /** Redis forgets its scripts when it restarts; the first call after that sends the script itself. */
