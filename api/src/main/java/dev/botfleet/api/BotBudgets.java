@@ -23,17 +23,22 @@ public class BotBudgets {
 
     @Min(1)
     @JsonPropertyDescription("What the bot's answers may cost per UTC day, all users together, in usd_milli_cents "
-            + "(1000 = one US cent) at the prices of spec.pricing, which it needs.")
+            + "(1000 = one US cent), at the prices its providers list in spec.prices, else at spec.pricing.")
     private Long usdMilliCentsPerDay;
 
     @Min(1)
-    @JsonPropertyDescription("What one Poe user's answers may cost per UTC day, in usd_milli_cents at the prices of "
-            + "spec.pricing, which it needs.")
+    @JsonPropertyDescription("What one Poe user's answers may cost per UTC day, in usd_milli_cents, priced as "
+            + "usdMilliCentsPerDay.")
     private Long usdMilliCentsPerDayPerUser;
 
     @Min(1)
     @JsonPropertyDescription("Tokens the bot may use per minute (UTC clock minute), all users together.")
     private Long tokensPerMinute;
+
+    /** Whether a budget counts usd_milli_cents. */
+    public boolean countsMoney() {
+        return usdMilliCentsPerDay != null || usdMilliCentsPerDayPerUser != null;
+    }
 
     public Long getTokensPerDay() {
         return tokensPerDay;

@@ -57,12 +57,6 @@ import java.util.function.Function;
                 + "model is asked",
         fieldPath = ".maxTokens",
         reason = "FieldValueRequired")
-@ValidationRule(
-        value = "!has(self.budgets) || !(has(self.budgets.usdMilliCentsPerDay) "
-                + "|| has(self.budgets.usdMilliCentsPerDayPerUser)) || has(self.pricing)",
-        message = "a budget in usd_milli_cents counts answers at the bot's prices: spec.pricing is required",
-        fieldPath = ".pricing",
-        reason = "FieldValueRequired")
 public class LLMBotSpec {
 
     public static final String DEFAULT_RUNTIME = "default";

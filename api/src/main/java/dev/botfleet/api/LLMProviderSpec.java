@@ -123,6 +123,12 @@ public class LLMProviderSpec {
             + "anthropic-version. Credentials are refused here: use apiKeySecretRef.")
     private Map<String, String> headers;
 
+    @Size(max = 1000)
+    @JsonPropertyDescription("What the provider charges, by model (as sent, e.g. gpt-4o-mini): perMillionInputTokens "
+            + "and perMillionOutputTokens in usd_milli_cents (1000 = one US cent). The usd_milli_cents budgets of the "
+            + "bots it serves count their answers at these prices; models not listed count at the bot's spec.pricing.")
+    private Map<String, ModelPrice> prices;
+
     @Size(max = 32)
     @JsonPropertyDescription("Extra query parameters added to every request URL, for example Azure OpenAI's "
             + "api-version.")
@@ -213,6 +219,14 @@ public class LLMProviderSpec {
         this.organization = organization;
     }
 
+    public Map<String, ModelPrice> getPrices() {
+        return prices;
+    }
+
+    public void setPrices(Map<String, ModelPrice> prices) {
+        this.prices = prices;
+    }
+
     public Map<String, String> getHeaders() {
         return headers;
     }
@@ -263,6 +277,11 @@ public class LLMProviderSpec {
     /** Whether a bot may use {@code model} with this provider. */
     public boolean allowsModel(String model) {
         return models == null || models.isEmpty() || models.contains(model);
+    }
+
+    /** What this provider charges for {@code model}'s tokens, when {@code spec.prices} lists it. */
+    public Optional<ModelPrice> priceOf(String model) {
+        return prices == null || model == null ? Optional.empty() : Optional.ofNullable(prices.get(model));
     }
 
     /** The model a bot gets that asks this provider for {@code requested}, or for none (null). */

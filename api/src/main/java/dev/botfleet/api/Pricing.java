@@ -67,12 +67,20 @@ public class Pricing {
     }
 
     private static void addTokens(List<Item> items, long tokens, Long perMillion, String kind) {
-        if (perMillion == null || perMillion == 0 || tokens <= 0) {
+        long amount = tokens(tokens, perMillion);
+        if (amount == 0) {
             return;
         }
-        long amount = roundedUp(Math.multiplyExact(tokens, perMillion), 1_000_000L);
         String unit = tokens == 1 ? "token" : "tokens";
         items.add(new Item(amount, String.format(Locale.ROOT, "%,d %s %s", tokens, kind, unit)));
+    }
+
+    /** What {@code tokens} cost at {@code perMillion} (none: free), rounded up to a whole usd_milli_cent. */
+    static long tokens(long tokens, Long perMillion) {
+        if (perMillion == null || perMillion == 0 || tokens <= 0) {
+            return 0;
+        }
+        return roundedUp(Math.multiplyExact(tokens, perMillion), 1_000_000L);
     }
 
     private static long roundedUp(long dividend, long divisor) {

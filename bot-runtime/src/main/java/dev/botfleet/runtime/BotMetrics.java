@@ -104,12 +104,15 @@ public final class BotMetrics {
                 .tags("bot", bot).register(registry).increment(usdMilliCents);
     }
 
-    /** What remains of a bot's own budget (tokens or usd_milli_cents) in the current day or minute, on this replica. */
+    /**
+     * What remains of a bot's own budget (tokens or usd_milli_cents) in the current day or minute: the group's when it
+     * shares its counts in Redis, else this replica's.
+     */
     public void budgetRemaining(String bot, String budget, long remaining) {
         budgetsRemaining.computeIfAbsent(List.of(bot, budget), key -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("botfleet.budget.remaining", value, AtomicLong::get)
-                    .description("What remains of a bot's budget in the current day or minute, on this replica")
+                    .description("What remains of a bot's budget in the current day or minute, as last counted")
                     .tags("bot", bot, "budget", budget).register(registry);
             return value;
         }).set(remaining);

@@ -121,7 +121,7 @@ class BotBehaviourTest extends RuntimeTestBase {
     void readinessReportsTheLoadedConfiguration() throws Exception {
         JsonNode readiness = JSON.readTree(poe.get("/actuator/health/readiness").body());
         assertThat(readiness.path("status").asText()).isEqualTo("UP");
-        assertThat(readiness.at("/components/manifests/details/bots").asInt()).isEqualTo(19);
+        assertThat(readiness.at("/components/manifests/details/bots").asInt()).isEqualTo(20);
         assertThat(poe.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
     }
 }

@@ -74,4 +74,27 @@ class BudgetsTest extends RuntimeTestBase {
         assertTold(lastButDone(events), UserError.PROVIDER_REFUSED);
         assertThat(counted("botfleet.budget.tokens")).isEqualTo(before);
     }
+
+    /**
+     * The bot "thrifty" has no pricing: its money budget counts each model's tokens at its provider's prices, m-once
+     * at 1 and 2 usd_milli_cents per input and output token, its fallback m-backup at a tenth of one.
+     */
+    @Test
+    void anUnpricedBotsMoneyBudgetCountsEachModelAtItsProvidersPrice() {
+        UPSTREAM.enqueue(Reply.chunks("one", " two"), Reply.status(503), Reply.chunks("three", " four"));
+        double before = spentBy("thrifty");
+
+        assertThat(SseEvents.answer(poe.ask("thrifty", PoeClient.query("Hi")))).isEqualTo("one two");
+        assertThat(spentBy("thrifty") - before).as("11 input and 2 output tokens of m-once").isEqualTo(15);
+        assertThat(SseEvents.answer(poe.ask("thrifty", PoeClient.query("Hi")))).as("answered by the fallback")
+                .isEqualTo("three four");
+        assertThat(spentBy("thrifty") - before).as("and 1.1 and 0.2 of m-backup, each rounded up").isEqualTo(18);
+        assertThat(registry.find("botfleet.budget.remaining").tags("bot", "thrifty", "budget",
+                "usd_milli_cents_per_day").gauge().value()).isEqualTo(22);
+    }
+
+    private double spentBy(String bot) {
+        var counter = registry.find("botfleet.budget.spend").tags("bot", bot).counter();
+        return counter == null ? 0 : counter.count();
+    }
 }

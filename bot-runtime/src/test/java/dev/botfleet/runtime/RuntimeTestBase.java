@@ -98,6 +98,7 @@ public abstract class RuntimeTestBase {
                   defaultModel: m-backup
                   timeout: 1s
                   maxRetries: 0
+                  prices: {m-backup: {perMillionInputTokens: 100000, perMillionOutputTokens: 100000}}
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMProvider
@@ -107,6 +108,7 @@ public abstract class RuntimeTestBase {
                   defaultModel: m-once
                   timeout: 500ms
                   maxRetries: 0
+                  prices: {m-once: {perMillionInputTokens: 1000000, perMillionOutputTokens: 2000000}}
                 ---
                 apiVersion: botfleet.dev/v1alpha1
                 kind: LLMProvider
@@ -296,6 +298,16 @@ public abstract class RuntimeTestBase {
                   maxTokens: 5
                   pricing: {perMessage: 100}
                   budgets: {tokensPerDayPerUser: 20, usdMilliCentsPerDay: 300}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: thrifty}
+                spec:
+                  providerRef: {name: fake-once}
+                  fallbacks:
+                    - providerRef: {name: fake-backup}
+                  maxTokens: 5
+                  budgets: {usdMilliCentsPerDay: 40}
                 """.formatted(upstream, POE_BOTS.botApiUrl());
     }
 

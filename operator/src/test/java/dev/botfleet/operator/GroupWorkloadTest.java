@@ -82,7 +82,7 @@ class GroupWorkloadTest {
                 "{\"url\":\"rediss://redis.shared:6380\",\"passwordSecretRef\":{\"name\":\"redis\",\"key\":\"pw\"}}"))
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(runtime.getArgs()).contains("--botfleet.redis.url=rediss://redis.shared:6380",
-                "--botfleet.redis.key-prefix=botfleet:default").noneMatch(a -> a.startsWith("--botfleet.redis.on"));
+                "--botfleet.redis.key-prefix=botfleet:team-a").noneMatch(a -> a.startsWith("--botfleet.redis.on"));
         assertThat(runtime.getEnv()).anySatisfy(env -> {
             assertThat(env.getName()).isEqualTo("BOTFLEET_REDIS_PASSWORD");
             assertThat(env.getValue()).isNull();

@@ -2,7 +2,9 @@ package dev.botfleet.handler;
 
 import reactor.util.context.ContextView;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -12,8 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AnswerUsage {
 
+    /** What one model used: the LLMProvider that served it and the model, each null when the reporter named none. */
+    public record ModelUsage(String provider, String model, long inputTokens, long outputTokens) {
+    }
+
     private final AtomicLong inputTokens = new AtomicLong();
     private final AtomicLong outputTokens = new AtomicLong();
+    private final List<ModelUsage> byModel = new CopyOnWriteArrayList<>();
     private volatile boolean reported;
 
     /** The answer's usage in {@code context}, when its bot is priced or has budgets. */
@@ -21,10 +28,22 @@ public final class AnswerUsage {
         return context.getOrEmpty(AnswerUsage.class);
     }
 
+    /** Tokens of a model the reporter does not name: they count as the bot's first model's. */
     public void report(long input, long output) {
+        report(null, null, input, output);
+    }
+
+    /** Tokens that {@code model} of LLMProvider {@code provider} used, so they are priced at its price. */
+    public void report(String provider, String model, long input, long output) {
+        byModel.add(new ModelUsage(provider, model, input, output));
         inputTokens.addAndGet(input);
         outputTokens.addAndGet(output);
         reported = true;
+    }
+
+    /** Every report, in the order they came. */
+    public List<ModelUsage> byModel() {
+        return List.copyOf(byModel);
     }
 
     /** Whether any model reported usage; if none did, the runtime estimates it. */

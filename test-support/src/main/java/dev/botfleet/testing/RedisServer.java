@@ -100,6 +100,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** CPU time the server has used so far, user and system, in ms. */
+    public synchronized double cpuMillis() {
+        return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e6;
+    }
+
     /** The URL a runtime is given, without the password (that comes from a Secret). */
     public String url() {
         return "redis://127.0.0.1:" + port;

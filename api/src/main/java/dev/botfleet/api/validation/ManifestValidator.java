@@ -172,6 +172,10 @@ public final class ManifestValidator {
                     celRules(property.getValue(), value.get(property.getKey()), fieldPath, violations);
                 }
             });
+            if (schema.path("additionalProperties").isObject()) {
+                value.fields().forEachRemaining(entry -> celRules(schema.get("additionalProperties"),
+                        entry.getValue(), path + "[" + entry.getKey() + "]", violations));
+            }
         } else if (value.isArray() && schema.has("items")) {
             for (int i = 0; i < value.size(); i++) {
                 celRules(schema.get("items"), value.get(i), path + "[" + i + "]", violations);

@@ -1,8 +1,6 @@
 package dev.botfleet.runtime.budgets;
 
 import dev.botfleet.api.BotBudgets;
-import dev.botfleet.api.LLMBotSpec;
-import dev.botfleet.api.Pricing;
 import dev.botfleet.handler.BotContext;
 import dev.botfleet.handler.BotHandler;
 import dev.botfleet.handler.poe.PoeEvent;
@@ -53,12 +51,11 @@ public final class BudgetedBotHandler implements BotHandler {
 
     private Flux<PoeEvent> answer(BotContext context, QueryRequest request, BotBudgets budgets, Meter meter) {
         String bot = context.botName();
-        LLMBotSpec spec = context.bot().getSpec();
-        BudgetCounts.Spend estimate = spend(spec, meter.inputTokens(), meter.mostOutputTokens());
+        BudgetCounts.Spend estimate = new BudgetCounts.Spend(meter.inputTokens() + meter.mostOutputTokens(),
+                meter.mostCost());
         return counts.reserve(bot, request.userId(), budgets, estimate, clock.instant()).flatMapMany(admission -> {
             if (admission instanceof BudgetCounts.Admission.Admitted admitted) {
-                return settledAtTheEnd(next.answer(context, request), admitted.reservation(), bot, spec, budgets,
-                        meter);
+                return settledAtTheEnd(next.answer(context, request), admitted.reservation(), bot, budgets, meter);
             }
             if (admission instanceof BudgetCounts.Admission.Refused refused) {
                 metrics.limited(bot, refused.budget().tag());
@@ -74,10 +71,10 @@ public final class BudgetedBotHandler implements BotHandler {
      * that the user's next query sees the correction; an answer whose caller left is settled in the background.
      */
     private Flux<PoeEvent> settledAtTheEnd(Flux<PoeEvent> answer, BudgetCounts.Reservation reservation, String bot,
-                                           LLMBotSpec spec, BotBudgets budgets, Meter meter) {
+                                           BotBudgets budgets, Meter meter) {
         Mono<Void> settle = Mono.defer(() -> {
-            BudgetCounts.Spend used = meter.usedAnything()
-                    ? spend(spec, meter.usedInputTokens(), meter.usedOutputTokens()) : BudgetCounts.Spend.NOTHING;
+            BudgetCounts.Spend used = meter.usedAnything() ? new BudgetCounts.Spend(
+                    meter.usedInputTokens() + meter.usedOutputTokens(), meter.usedCost()) : BudgetCounts.Spend.NOTHING;
             return reservation.settle(used).doOnNext(botCounts -> {
                 metrics.budgetSpent(bot, used.tokens(), used.usdMilliCents());
                 showRemaining(bot, budgets, botCounts);
@@ -86,12 +83,6 @@ public final class BudgetedBotHandler implements BotHandler {
         return answer.concatWith(settle.then(Mono.empty()))
                 .onErrorResume(failure -> settle.then(Mono.error(failure)))
                 .doOnCancel(() -> settle.subscribe());
-    }
-
-    private static BudgetCounts.Spend spend(LLMBotSpec spec, long inputTokens, long outputTokens) {
-        Pricing pricing = spec.getPricing();
-        return new BudgetCounts.Spend(inputTokens + outputTokens,
-                pricing == null ? 0 : pricing.cost(inputTokens, outputTokens));
     }
 
     /** Updated as each answer is settled, rather than on admission too: a scrape sees what answers used. */

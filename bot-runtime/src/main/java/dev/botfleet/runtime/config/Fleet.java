@@ -1,10 +1,13 @@
 package dev.botfleet.runtime.config;
 
 import dev.botfleet.api.LLMBot;
+import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.PoeBotSettings;
+import dev.botfleet.api.ProviderTarget;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,6 +41,29 @@ public final class Fleet {
 
     public Optional<LLMProvider> provider(String name) {
         return Optional.ofNullable(providers.get(name));
+    }
+
+    /** The model first asked for {@code bot}'s answers: its first target's, or that provider's default. */
+    public String firstModel(LLMBotSpec bot) {
+        List<ProviderTarget> targets = bot.targets();
+        if (targets.isEmpty()) {
+            return bot.getModel();
+        }
+        ProviderTarget first = targets.get(0);
+        return provider(first.providerName()).map(p -> p.getSpec().modelFor(first.model())).orElse(first.model());
+    }
+
+    /**
+     * Whether {@code bot} has usd_milli_cents budgets that its first model's answers count nothing against: it has no
+     * spec.pricing, and its first provider's spec.prices do not list the model.
+     */
+    public boolean moneyBudgetUnpriced(LLMBotSpec bot) {
+        if (bot.getBudgets() == null || !bot.getBudgets().countsMoney() || bot.getPricing() != null) {
+            return false;
+        }
+        List<ProviderTarget> targets = bot.targets();
+        return targets.isEmpty() || provider(targets.get(0).providerName())
+                .flatMap(p -> p.getSpec().priceOf(firstModel(bot))).isEmpty();
     }
 
     /** The settings the bot answers Poe with, the Poe bots it calls derived from these providers. */

@@ -163,6 +163,11 @@ public final class ManifestWatcher implements AutoCloseable {
                     .filter(bot -> bot.getSpec().getAccessKeySecretRef() == null)
                     .forEach(bot -> log.warn("bot {} has no accessKeySecretRef and answers every caller; give it "
                             + "the access key from its Poe settings page", bot.getMetadata().getName()));
+            fleet.bots().stream()
+                    .filter(bot -> fleet.moneyBudgetUnpriced(bot.getSpec()))
+                    .forEach(bot -> log.warn("bot {} has usd_milli_cents budgets, but neither spec.pricing nor the "
+                            + "spec.prices of its LLMProvider price its model {}: its answers count nothing against "
+                            + "them", bot.getMetadata().getName(), fleet.firstModel(bot.getSpec())));
         } catch (ManifestException e) {
             refuse(e.getMessage(), snapshot);
         } catch (RuntimeException e) {

@@ -154,10 +154,11 @@ public final class LlmBotHandler implements BotHandler {
             ProviderTarget target = target(index);
             provider = target.providerName();
             LLMProviderSpec spec;
-            Attempt attempt = new Attempt();
+            Attempt attempt;
             Flux<PoeEvent> events;
             try {
                 spec = providerSpec(target);
+                attempt = new Attempt(target.providerName(), spec.modelFor(target.model()));
                 events = spec.effectiveProtocol() == LLMProviderSpec.Protocol.POE
                         ? poeBots.stream(target.providerName(), spec, poeCall(target, spec))
                         .filter(attempt::relayed)
@@ -294,14 +295,22 @@ public final class LlmBotHandler implements BotHandler {
         /** What one upstream stream has produced so far. */
         private final class Attempt {
 
+            private final String providerName;
+            private final String model;
             private volatile boolean finished;
+
+            Attempt(String providerName, String model) {
+                this.providerName = providerName;
+                this.model = model;
+            }
 
             List<PoeEvent> events(StreamChunk chunk) {
                 if (chunk.usage() != null) {
                     metrics.tokens(context.botName(), provider, chunk.usage().promptTokens(),
                             chunk.usage().completionTokens());
                     if (usage != null) {
-                        usage.report(chunk.usage().promptTokens(), chunk.usage().completionTokens());
+                        usage.report(providerName, model, chunk.usage().promptTokens(),
+                                chunk.usage().completionTokens());
                     }
                 }
                 List<PoeEvent> events = new ArrayList<>(1);

@@ -8,6 +8,8 @@ import dev.botfleet.handler.poe.QueryRequest;
 import dev.botfleet.runtime.llm.Conversation;
 import dev.botfleet.runtime.llm.TokenCounter;
 
+import java.util.List;
+
 /**
  * The tokens of one answer: before it, what it will send and the most it may write; after it, what it used, from
  * the usage the models reported or, where none did, from the tokens counted in what it delivered. One per answer,
@@ -18,15 +20,17 @@ public final class Meter {
     private final LLMBotSpec bot;
     private final QueryRequest request;
     private final TokenCounter.ModelTokens modelTokens;
+    private final AnswerPrices prices;
     private final AnswerUsage usage = new AnswerUsage();
     private final StringBuilder written = new StringBuilder();
     private volatile boolean delivered;
     private long inputTokens = -1;
 
-    Meter(LLMBotSpec bot, QueryRequest request, TokenCounter.ModelTokens modelTokens) {
+    Meter(LLMBotSpec bot, QueryRequest request, TokenCounter.ModelTokens modelTokens, AnswerPrices prices) {
         this.bot = bot;
         this.request = request;
         this.modelTokens = modelTokens;
+        this.prices = prices;
     }
 
     /** The input, counted as for maxInputTokens: at most that budget, as the oldest turns are left out to fit. */
@@ -88,5 +92,16 @@ public final class Meter {
 
     public synchronized long usedOutputTokens() {
         return usage.reported() ? usage.outputTokens() : modelTokens.output(written.toString());
+    }
+
+    /** What the answer may cost at most, in usd_milli_cents: its input and most output at the first model's price. */
+    public long mostCost() {
+        return prices.cost(List.of(prices.primary(inputTokens(), mostOutputTokens())));
+    }
+
+    /** What the answer cost, in usd_milli_cents: each model's reported tokens at its price, or the counted ones. */
+    public long usedCost() {
+        return prices.cost(usage.reported() ? usage.byModel()
+                : List.of(prices.primary(usedInputTokens(), usedOutputTokens())));
     }
 }

@@ -47,17 +47,10 @@ public final class Metering {
     private Meter start(BotContext context, QueryRequest request) {
         Fleet fleet = FleetContext.fleetOf(context, live);
         LLMBotSpec bot = context.bot().getSpec();
-        return new Meter(bot, request, tokens.forModel(primaryModel(bot, fleet)));
-    }
-
-    /** The model first asked, whose encoding counts the tokens when no provider reports them. */
-    private static String primaryModel(LLMBotSpec bot, Fleet fleet) {
         List<ProviderTarget> targets = bot.targets();
-        if (targets.isEmpty()) {
-            return bot.getModel();
-        }
-        ProviderTarget primary = targets.get(0);
-        return fleet.provider(primary.providerName()).map(p -> p.getSpec().modelFor(primary.model()))
-                .orElse(primary.model());
+        String primaryProvider = targets.isEmpty() ? null : targets.get(0).providerName();
+        String primaryModel = fleet.firstModel(bot);
+        return new Meter(bot, request, tokens.forModel(primaryModel),
+                new AnswerPrices(fleet, bot.getPricing(), primaryProvider, primaryModel));
     }
 }

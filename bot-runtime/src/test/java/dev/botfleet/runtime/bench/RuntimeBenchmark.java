@@ -1,5 +1,6 @@
 package dev.botfleet.runtime.bench;
 
+import dev.botfleet.testing.RedisServer;
 import dev.botfleet.testing.RuntimeProcess;
 
 import dev.botfleet.runtime.PoeClient;
@@ -107,6 +108,9 @@ class RuntimeBenchmark {
             if (section("startup")) {
                 startup();
             }
+            if (section("counts")) {
+                limitsAndBudgets();
+            }
         }
     }
 
@@ -173,7 +177,8 @@ class RuntimeBenchmark {
     }
 
     /**
-     * {@code -Dbench.sections=burst,steady,throughput,streams,streams-h2,bots,startup,anchor,anchor-streams,h2,events}
+     * {@code -Dbench.sections=burst,steady,throughput,streams,streams-h2,bots,startup,anchor,anchor-streams,h2,events,
+     * counts}
      * runs some sections only; anchor runs the burst, steady and throughput sections asked for against the
      * fastapi_poe anchor, h2 runs them once more through the runtime with HTTP/2 to the upstream, events compares
      * text coalesced and not.
@@ -270,6 +275,50 @@ class RuntimeBenchmark {
             rounds.add(tokens / ((System.nanoTime() - start) / 1e9));
         }
         return median(rounds);
+    }
+
+    /**
+     * What {@code spec.limits} and {@code spec.budgets} add to an answer, counted in memory and in a real Redis on
+     * loopback: the same bot with and without them, on a runtime of each kind, in closed loops of N streams.
+     */
+    private void limitsAndBudgets() throws Exception {
+        Duration length = Duration.ofSeconds(Integer.getInteger("bench.steadySeconds", 15));
+        System.out.printf("%n### Limits and budgets, in memory and in Redis (20 chunks, 50 ms apart; a new stream "
+                + "starts when one ends; %d s a row; all queries from one Poe user)%n%n", length.toSeconds());
+        System.out.println("| counts | open streams | without: p50 / p99 (ms) | with limits and budgets: p50 / p99 (ms) "
+                + "| added p50 / p99 (ms) | errors | runtime CPU per answer without / with (ms) | Redis CPU per "
+                + "answer (ms) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        try (RedisServer redis = RedisServer.start("bench-redis-password");
+             RuntimeProcess memory = startRuntime(fleet(0));
+             RuntimeProcess shared = startRuntime(fleet(0), "-Dbotfleet.redis.url=" + redis.url(),
+                     "-Dbotfleet.redis.password=" + redis.password())) {
+            for (RuntimeProcess runtime : List.of(memory, shared)) {
+                PoeServer server = server(runtime, "runtime", "");
+                closedLoop(100, Duration.ofSeconds(20), () -> relayed(server, "steady")
+                        .then(relayed(server, "counted"))).blockLast();
+            }
+            for (int streams : List.of(1, 100)) {
+                for (RuntimeProcess runtime : List.of(memory, shared)) {
+                    PoeServer server = server(runtime, "runtime", "");
+                    Sample without = new Sample();
+                    double cpuBefore = runtime.cpuMillis();
+                    without.addFirstTokens(closedLoop(streams, length, () -> relayed(server, "steady")));
+                    double cpuWithout = (runtime.cpuMillis() - cpuBefore) / without.values.size();
+                    Sample with = new Sample();
+                    cpuBefore = runtime.cpuMillis();
+                    double redisBefore = redis.cpuMillis();
+                    with.addFirstTokens(closedLoop(streams, length, () -> relayed(server, "counted")));
+                    double cpuWith = (runtime.cpuMillis() - cpuBefore) / with.values.size();
+                    double redisCpu = (redis.cpuMillis() - redisBefore) / with.values.size();
+                    System.out.printf("| %s | %d | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f | %d | %.2f / %.2f | %s |%n",
+                            runtime == memory ? "in memory" : "Redis", streams, without.p(50), without.p(99),
+                            with.p(50), with.p(99), with.p(50) - without.p(50), with.p(99) - without.p(99),
+                            without.errors + with.errors, cpuWithout, cpuWith,
+                            runtime == memory ? "–" : String.format("%.3f", redisCpu));
+                }
+            }
+        }
     }
 
     /** One row of the events section: an upstream answer's script and the bot that relays it. */
@@ -524,6 +573,11 @@ class RuntimeBenchmark {
                 """.formatted(upstream.baseUrl(), BURST));
         BENCH_BOTS.forEach((name, model) -> yaml.append(bot(name, "bench", model)));
         BENCH_BOTS.forEach((name, model) -> yaml.append(bot(name + "-h2", "bench-h2", model)));
+        yaml.append(bot("counted", "bench", STEADY)).append("""
+                  limits: {requestsPerMinutePerUser: 100000, concurrentAnswersPerUser: 1000, concurrentAnswers: 100000}
+                  budgets: {tokensPerDay: 1000000000000, tokensPerDayPerUser: 1000000000000,
+                            tokensPerMinute: 1000000000000}
+                """);
         for (int i = 0; i < fillers; i++) {
             yaml.append(bot("bot-%05d".formatted(i), "bench", BURST));
         }

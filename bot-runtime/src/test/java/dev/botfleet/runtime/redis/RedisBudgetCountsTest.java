@@ -4,15 +4,11 @@ import dev.botfleet.api.BotBudgets;
 import dev.botfleet.runtime.budgets.Budget;
 import dev.botfleet.runtime.budgets.BudgetCounts;
 import dev.botfleet.runtime.budgets.BudgetCountsContract;
-import dev.botfleet.testing.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,32 +20,12 @@ import static org.awaitility.Awaitility.await;
 /** The budgets counted in a real Redis server, the keys they leave there, and what queries meet while it is gone. */
 class RedisBudgetCountsTest extends BudgetCountsContract {
 
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture("budgets-password");
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final RedisStore store = store(RedisSettings.FailurePolicy.OPEN);
+    private final RedisStore store = REDIS.store(RedisSettings.FailurePolicy.OPEN);
     private final String prefix = "test-" + UUID.randomUUID();
     private final RedisBudgetCounts counts = new RedisBudgetCounts(store, prefix);
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start("budgets-password");
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
-
-    private RedisStore store(RedisSettings.FailurePolicy policy) {
-        return new RedisStore(new RedisSettings(redis.url(), redis.password(), Duration.ofMillis(300), policy, null),
-                registry).connected(Duration.ofSeconds(5));
-    }
 
     @Override
     protected BudgetCounts counts() {
@@ -64,8 +40,8 @@ class RedisBudgetCountsTest extends BudgetCountsContract {
         budgets.setTokensPerMinute(500L);
         settle(reservation(reserve("u" + "x".repeat(200), budgets, 10, NOON)), 7);
 
-        RedisURI uri = RedisURI.create(redis.url());
-        uri.setPassword(redis.password().toCharArray());
+        RedisURI uri = RedisURI.create(REDIS.server().url());
+        uri.setPassword(REDIS.server().password().toCharArray());
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             List<String> keys = connection.sync().keys(prefix + ":*");
@@ -85,31 +61,27 @@ class RedisBudgetCountsTest extends BudgetCountsContract {
 
     @Test
     void whileRedisIsGoneAGroupFailingOpenAdmitsUncountedAndOneFailingClosedRefuses() throws Exception {
-        RedisStore closedStore = store(RedisSettings.FailurePolicy.CLOSED);
+        RedisStore closedStore = REDIS.store(RedisSettings.FailurePolicy.CLOSED);
         RedisBudgetCounts closed = new RedisBudgetCounts(closedStore, prefix);
         BotBudgets budgets = tokensPerMinute(100);
-        try {
-            reservation(reserve("user", budgets, 10, NOON));
-            reservation(closed.reserve("bot", "user", budgets, new BudgetCounts.Spend(10, 0), NOON).block());
-            redis.stop();
+        reservation(reserve("user", budgets, 10, NOON));
+        reservation(closed.reserve("bot", "user", budgets, new BudgetCounts.Spend(10, 0), NOON).block());
+        REDIS.server().stop();
 
-            long start = System.nanoTime();
-            BudgetCounts.Reservation uncounted = reservation(reserve("user", budgets, 1_000, NOON));
-            assertThat(settle(uncounted, 1_000)).as("nothing to correct").isNull();
-            assertThat(closed.reserve("bot", "user", budgets, new BudgetCounts.Spend(10, 0), NOON).block())
-                    .isEqualTo(new BudgetCounts.Admission.Unavailable());
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-            assertThat(registry.get("botfleet.shared.counts.errors").tag("operation", "reserve").counter().count())
-                    .isGreaterThanOrEqualTo(2);
+        long start = System.nanoTime();
+        BudgetCounts.Reservation uncounted = reservation(reserve("user", budgets, 1_000, NOON));
+        assertThat(settle(uncounted, 1_000)).as("nothing to correct").isNull();
+        assertThat(closed.reserve("bot", "user", budgets, new BudgetCounts.Spend(10, 0), NOON).block())
+                .isEqualTo(new BudgetCounts.Admission.Unavailable());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(REDIS.registry().get("botfleet.shared.counts.errors").tag("operation", "reserve").counter()
+                .count()).isGreaterThanOrEqualTo(2);
 
-            redis.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> closed.reserve("bot", "user", budgets,
-                    new BudgetCounts.Spend(60, 0), NOON).block() instanceof BudgetCounts.Admission.Admitted);
-            reservation(reserve("user", budgets, 60, NOON));
-            assertThat(reserve("user", budgets, 1, NOON)).as("counted again once Redis is back")
-                    .isInstanceOf(BudgetCounts.Admission.Refused.class);
-        } finally {
-            closedStore.close();
-        }
+        REDIS.server().start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> closed.reserve("bot", "user", budgets,
+                new BudgetCounts.Spend(60, 0), NOON).block() instanceof BudgetCounts.Admission.Admitted);
+        reservation(reserve("user", budgets, 60, NOON));
+        assertThat(reserve("user", budgets, 1, NOON)).as("counted again once Redis is back")
+                .isInstanceOf(BudgetCounts.Admission.Refused.class);
     }
 }
