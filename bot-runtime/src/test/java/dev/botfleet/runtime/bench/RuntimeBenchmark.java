@@ -279,12 +279,15 @@ class RuntimeBenchmark {
 
     /**
      * What {@code spec.limits} and {@code spec.budgets} add to an answer, counted in memory and in a real Redis on
-     * loopback: the same bot with and without them, on a runtime of each kind, in closed loops of N streams.
+     * loopback: the same bot with and without them, on a runtime of each kind, in closed loops of N streams. Rounds
+     * alternate between the four, so that the machine's drift spreads over all of them.
      */
     private void limitsAndBudgets() throws Exception {
-        Duration length = Duration.ofSeconds(Integer.getInteger("bench.steadySeconds", 15));
+        Duration length = Duration.ofSeconds(Integer.getInteger("bench.steadySeconds", 10));
+        int rounds = 3;
         System.out.printf("%n### Limits and budgets, in memory and in Redis (20 chunks, 50 ms apart; a new stream "
-                + "starts when one ends; %d s a row; all queries from one Poe user)%n%n", length.toSeconds());
+                + "starts when one ends; %d rounds of %d s each; all queries from one Poe user)%n%n", rounds,
+                length.toSeconds());
         System.out.println("| counts | open streams | without: p50 / p99 (ms) | with limits and budgets: p50 / p99 (ms) "
                 + "| added p50 / p99 (ms) | errors | runtime CPU per answer without / with (ms) | Redis CPU per "
                 + "answer (ms) |");
@@ -293,29 +296,39 @@ class RuntimeBenchmark {
              RuntimeProcess memory = startRuntime(fleet(0));
              RuntimeProcess shared = startRuntime(fleet(0), "-Dbotfleet.redis.url=" + redis.url(),
                      "-Dbotfleet.redis.password=" + redis.password())) {
-            for (RuntimeProcess runtime : List.of(memory, shared)) {
+            List<RuntimeProcess> runtimes = List.of(memory, shared);
+            for (RuntimeProcess runtime : runtimes) {
                 PoeServer server = server(runtime, "runtime", "");
                 closedLoop(100, Duration.ofSeconds(20), () -> relayed(server, "steady")
                         .then(relayed(server, "counted"))).blockLast();
             }
             for (int streams : List.of(1, 100)) {
-                for (RuntimeProcess runtime : List.of(memory, shared)) {
-                    PoeServer server = server(runtime, "runtime", "");
-                    Sample without = new Sample();
-                    double cpuBefore = runtime.cpuMillis();
-                    without.addFirstTokens(closedLoop(streams, length, () -> relayed(server, "steady")));
-                    double cpuWithout = (runtime.cpuMillis() - cpuBefore) / without.values.size();
-                    Sample with = new Sample();
-                    cpuBefore = runtime.cpuMillis();
-                    double redisBefore = redis.cpuMillis();
-                    with.addFirstTokens(closedLoop(streams, length, () -> relayed(server, "counted")));
-                    double cpuWith = (runtime.cpuMillis() - cpuBefore) / with.values.size();
-                    double redisCpu = (redis.cpuMillis() - redisBefore) / with.values.size();
+                Map<String, Sample> samples = new java.util.HashMap<>();
+                Map<String, Double> cpu = new java.util.HashMap<>();
+                for (int round = 0; round < rounds; round++) {
+                    for (RuntimeProcess runtime : runtimes) {
+                        for (String bot : List.of("steady", "counted")) {
+                            String key = runtimes.indexOf(runtime) + bot;
+                            PoeServer server = server(runtime, "runtime", "");
+                            double before = runtime.cpuMillis();
+                            double redisBefore = redis.cpuMillis();
+                            samples.computeIfAbsent(key, k -> new Sample())
+                                    .addFirstTokens(closedLoop(streams, length, () -> relayed(server, bot)));
+                            cpu.merge(key, runtime.cpuMillis() - before, Double::sum);
+                            cpu.merge(key + "redis", redis.cpuMillis() - redisBefore, Double::sum);
+                        }
+                    }
+                }
+                for (RuntimeProcess runtime : runtimes) {
+                    int index = runtimes.indexOf(runtime);
+                    Sample without = samples.get(index + "steady");
+                    Sample with = samples.get(index + "counted");
                     System.out.printf("| %s | %d | %.1f / %.1f | %.1f / %.1f | %.2f / %.2f | %d | %.2f / %.2f | %s |%n",
                             runtime == memory ? "in memory" : "Redis", streams, without.p(50), without.p(99),
                             with.p(50), with.p(99), with.p(50) - without.p(50), with.p(99) - without.p(99),
-                            without.errors + with.errors, cpuWithout, cpuWith,
-                            runtime == memory ? "–" : String.format("%.3f", redisCpu));
+                            without.errors + with.errors, cpu.get(index + "steady") / without.values.size(),
+                            cpu.get(index + "counted") / with.values.size(), runtime == memory ? "–"
+                                    : String.format("%.3f", cpu.get(index + "countedredis") / with.values.size()));
                 }
             }
         }
