@@ -128,10 +128,10 @@ final class GroupSync {
             stored = Optional.of(writer.apply(desiredConfigMap, sources.configMaps()));
         }
         ConfigMap configMap = stored.get();
-        writer.applyByHash(GroupWorkload.deployment(group,
+        writer.applyOwned(GroupWorkload.deployment(group,
                 GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides,
                 GroupWorkload.drainTimeout(overrides, config.providers())), sources.deployments());
-        writer.applyByHash(GroupWorkload.service(group, configMap), sources.services());
+        writer.applyOwned(GroupWorkload.service(group, configMap), sources.services());
         ResourceID objects = new ResourceID(group.objectName(), group.namespace());
         applyOrRemove(GroupScaling.autoscaler(group, custom, configMap), objects, sources.autoscalers());
         applyOrRemove(GroupScaling.disruptionBudget(group, custom, settings, configMap), objects,
@@ -148,7 +148,7 @@ final class GroupSync {
     private <R extends HasMetadata> void applyOrRemove(Optional<R> desired, ResourceID id,
                                                        InformerEventSource<R, LLMBot> cache) {
         if (desired.isPresent()) {
-            writer.applyByHash(desired.get(), cache);
+            writer.applyOwned(desired.get(), cache);
         } else {
             writer.removeIfPresent(id, cache);
         }

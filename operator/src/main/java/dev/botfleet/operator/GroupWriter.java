@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ import java.util.function.BiPredicate;
 
 /**
  * Writes a runtime group's objects, and only when they differ from what is there: the ConfigMap by its data and
- * owners, the Deployment and Service by the hash of their desired spec. Updates carry the resourceVersion they
+ * owners, the Deployment, Service and the rest by the hash of their desired spec and by every field of it, so that
+ * a hand edit of what the operator owns is put back (see {@link OwnedFields}). Updates carry the resourceVersion they
  * were computed from, so a concurrent change fails with a conflict and the reconcile is retried. Each write is
  * handed to the informer that watches the kind, so its cache answers with it at once and the event the write
  * causes does not wake the group's bots again.
@@ -48,10 +50,25 @@ public final class GroupWriter {
         return cache.get(ResourceID.fromResource(desired)).filter(current -> same(current, desired, SAME_CONFIG_MAP));
     }
 
-    /** Makes a Deployment or Service match, comparing the hash of its desired spec. */
-    public <R extends HasMetadata> R applyByHash(R desired, InformerEventSource<R, ?> cache) {
+    /**
+     * Makes a Deployment, Service, autoscaler or disruption budget match: the hash of its desired spec, and every
+     * field the desired spec sets.
+     */
+    public <R extends HasMetadata> R applyOwned(R desired, InformerEventSource<R, ?> cache) {
         return write(desired, cache, (current, wanted) ->
-                Objects.equals(GroupWorkload.hashOf(current), GroupWorkload.hashOf(wanted)));
+                Objects.equals(GroupWorkload.hashOf(current), GroupWorkload.hashOf(wanted))
+                        && undrifted(current, wanted));
+    }
+
+    private static <R extends HasMetadata> boolean undrifted(R current, R wanted) {
+        Optional<String> drift = OwnedFields.drift(spec(wanted), spec(current));
+        drift.ifPresent(field -> log.info("{} {}/{} was changed by someone else at spec{}; putting it back",
+                current.getKind(), current.getMetadata().getNamespace(), current.getMetadata().getName(), field));
+        return drift.isEmpty();
+    }
+
+    private static Object spec(HasMetadata resource) {
+        return Serialization.jsonMapper().valueToTree(resource).get("spec");
     }
 
     private <R extends HasMetadata> R write(R desired, InformerEventSource<R, ?> cache,

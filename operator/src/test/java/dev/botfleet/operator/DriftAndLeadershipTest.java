@@ -41,6 +41,28 @@ class DriftAndLeadershipTest extends OperatorTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default") != null);
     }
 
+    /** The mock changes nothing itself, so whatever comes back is the operator's repair (the real API server: DriftIT). */
+    @Test
+    void aHandEditedImageAndReplicaCountArePutBack() {
+        secret("openai", Map.of("api-key", OPENAI_KEY));
+        provider("openai", "openai");
+        bot("assistant", "openai", "default", "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default") != null);
+        String image = deployment("default").getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+
+        io.fabric8.kubernetes.api.model.apps.Deployment edited = deployment("default");
+        edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.example.com/other:1");
+        edited.getSpec().setReplicas(0);
+        client.resource(edited).update();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            io.fabric8.kubernetes.api.model.apps.Deployment repaired = deployment("default");
+            assertThat(repaired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo(image);
+            assertThat(repaired.getSpec().getReplicas()).isEqualTo(1);
+        });
+    }
+
     @Test
     void healthEndpointsFollowTheOperator() throws Exception {
         try (HealthEndpoint health = new HealthEndpoint(0, operator.getRuntimeInfo())) {
