@@ -92,5 +92,39 @@ public record RuntimeProperties(
         poeApiUrl = poeApiUrl == null || poeApiUrl.isBlank() ? PoeApi.DEFAULT_BASE_URL : poeApiUrl;
         poeCostTimeout = poeCostTimeout == null ? Duration.ofSeconds(4) : poeCostTimeout;
         redis = redis == null ? RedisSettings.NONE : redis;
+        positive("reload-interval", reloadInterval);
+        positive("keep-alive", keepAlive);
+        positive("initial-backoff", initialBackoff);
+        positive("max-backoff", maxBackoff);
+        positive("upstream-max-idle", upstreamMaxIdle);
+        positive("header-timeout", headerTimeout);
+        positive("body-timeout", bodyTimeout);
+        positive("poe-cost-timeout", poeCostTimeout);
+        notNegative("drain-timeout", drainTimeout);
+        atLeastOne("max-request-size", maxRequestSize.toBytes());
+        atLeastOne("upstream-max-event-size", upstreamMaxEventSize.toBytes());
+        atLeastOne("max-inflight-body-bytes", maxInflightBodyBytes.toBytes());
+        atLeastOne("upstream-max-connections", upstreamMaxConnections);
+        atLeastOne("max-connections", maxConnections);
+        atLeastOne("max-tracked-users", maxTrackedUsers);
+    }
+
+    /** A setting that would stop every answer (a zero timeout, no connections) is refused at start, by its name. */
+    private static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("botfleet." + name + " must be positive, not " + value);
+        }
+    }
+
+    private static void notNegative(String name, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("botfleet." + name + " must not be negative, not " + value);
+        }
+    }
+
+    private static void atLeastOne(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("botfleet." + name + " must be at least 1, not " + value);
+        }
     }
 }

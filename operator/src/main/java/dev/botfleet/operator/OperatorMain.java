@@ -40,7 +40,6 @@ public final class OperatorMain {
     public static Operator create(KubernetesClient client, OperatorSettings settings) {
         Operator operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
-                    .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withCloseClientOnStop(false);
             if (settings.leaderElection()) {

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * writes on a restart with nothing changed; the latency of one spec change. Prints figures; asserts nothing
  * about time. {@code ./mvnw -B -Pbench -pl e2e verify [-Dbench.bots=10000]}.
  */
-class OperatorScaleBenchmark {
+class ApiServerScaleBenchmark {
 
     private static final int GROUPS = 10;
     private static final int APPLIERS = 8;
