@@ -86,7 +86,8 @@ public class RuntimeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ManifestWatcher manifestWatcher(RuntimeProperties properties, LiveFleet live, MeterRegistry registry) {
+    ManifestWatcher manifestWatcher(RuntimeProperties properties, LiveFleet live, MeterRegistry registry,
+                                    SecretResolver secrets) {
         if (properties.manifests() == null || properties.manifests().isBlank()) {
             throw new IllegalStateException("no manifests given: start the runtime with --manifests=PATH, a YAML "
                     + "file or a directory of LLMProvider and LLMBot documents");
@@ -94,6 +95,7 @@ public class RuntimeConfiguration {
         ManifestWatcher watcher = new ManifestWatcher(Path.of(properties.manifests()),
                 () -> new ManifestLoader(properties.validateManifests()
                         ? ManifestValidator.forBotfleetCrds()::validate : admitted -> List.of()), live, registry);
+        watcher.alsoOnEachLook(secrets::refresh);
         watcher.start(properties.reloadInterval());
         return watcher;
     }

@@ -39,6 +39,10 @@ public final class Fleet {
         return bots.values();
     }
 
+    public Collection<LLMProvider> providers() {
+        return providers.values();
+    }
+
     public Optional<LLMProvider> provider(String name) {
         return Optional.ofNullable(providers.get(name));
     }

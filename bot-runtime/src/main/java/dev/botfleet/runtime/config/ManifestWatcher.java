@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +54,7 @@ public final class ManifestWatcher implements AutoCloseable {
     private WatchService fileEvents;
     private ManifestSnapshot lastSeen;
     private Future<?> firstLoad = CompletableFuture.completedFuture(null);
+    private volatile Consumer<Fleet> eachLook = fleet -> { };
 
     public ManifestWatcher(Path path, Supplier<ManifestLoader> loaderFactory, LiveFleet live, MeterRegistry registry) {
         this.path = path;
@@ -130,8 +132,28 @@ public final class ManifestWatcher implements AutoCloseable {
         firstLoad.get();
     }
 
+    /**
+     * Runs {@code task} with the fleet being served after every look at the manifests, changed or not, on the
+     * watcher's thread: what must follow files outside the manifests (mounted Secrets) without a request waiting.
+     */
+    public void alsoOnEachLook(Consumer<Fleet> task) {
+        eachLook = task;
+    }
+
     /** Reloads if the manifests changed since the last look. */
     public synchronized void poll() {
+        try {
+            look();
+        } finally {
+            try {
+                eachLook.accept(live.current());
+            } catch (RuntimeException e) {
+                log.warn("after looking at the manifests: {}", e.toString());
+            }
+        }
+    }
+
+    private void look() {
         ManifestSnapshot snapshot;
         try {
             snapshot = ManifestSnapshot.read(path);

@@ -48,13 +48,35 @@ class SecretResolverTest {
     }
 
     @Test
-    void aRewrittenFileIsReadAgain() throws IOException {
+    void aRewrittenFileIsReadAgainOnTheNextRefreshNotByTheRequest() throws IOException {
         Files.createDirectories(secrets.resolve("openai"));
         Files.writeString(secrets.resolve("openai/api-key"), "first");
         SecretResolver resolver = resolver();
         assertThat(resolver.resolve(OPENAI, Fleet.empty())).hasValue("first");
         Files.writeString(secrets.resolve("openai/api-key"), "second");
+        assertThat(resolver.resolve(OPENAI, Fleet.empty())).as("kept in memory").hasValue("first");
+
+        resolver.refresh(Fleet.empty());
+
         assertThat(resolver.resolve(OPENAI, Fleet.empty())).hasValue("second");
+    }
+
+    @Test
+    void aRefreshReadsTheKeysTheFleetNamesBeforeAnyRequestAsksAndRemembersThemForRedaction() throws IOException {
+        Files.createDirectories(secrets.resolve("openai"));
+        Files.writeString(secrets.resolve("openai/api-key"), "sk-preloaded-0123");
+        SecretRedactor redactor = new SecretRedactor();
+        SecretResolver resolver = new SecretResolver(secrets, environment::get, redactor);
+        dev.botfleet.api.LLMProvider provider = new dev.botfleet.api.LLMProvider();
+        provider.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("openai").build());
+        provider.setSpec(new dev.botfleet.api.LLMProviderSpec());
+        provider.getSpec().setApiKeySecretRef(OPENAI);
+
+        resolver.refresh(new Fleet(Map.of(), Map.of("openai", provider), Map.of()));
+        Files.delete(secrets.resolve("openai/api-key"));
+
+        assertThat(redactor.redact("key sk-preloaded-0123")).isEqualTo("key [redacted]");
+        assertThat(resolver.resolve(OPENAI, Fleet.empty())).as("read by the refresh").hasValue("sk-preloaded-0123");
     }
 
     @Test
