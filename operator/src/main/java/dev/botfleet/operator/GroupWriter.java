@@ -1,5 +1,6 @@
 package dev.botfleet.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -67,7 +68,7 @@ public final class GroupWriter {
         return drift.isEmpty();
     }
 
-    private static Object spec(HasMetadata resource) {
+    private static JsonNode spec(HasMetadata resource) {
         return Serialization.jsonMapper().valueToTree(resource).get("spec");
     }
 

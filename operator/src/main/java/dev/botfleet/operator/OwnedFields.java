@@ -2,7 +2,6 @@ package dev.botfleet.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -25,10 +24,9 @@ final class OwnedFields {
     private OwnedFields() {
     }
 
-    /** The first field (as {@code .spec.replicas}) that {@code stored} no longer holds as {@code desired} sets it. */
-    static Optional<String> drift(Object desired, Object stored) {
-        return difference(Serialization.jsonMapper().valueToTree(desired),
-                Serialization.jsonMapper().valueToTree(stored), "");
+    /** The first field (as {@code .replicas}) that {@code stored} no longer holds as {@code desired} sets it. */
+    static Optional<String> drift(JsonNode desired, JsonNode stored) {
+        return difference(desired, stored, "");
     }
 
     private static Optional<String> difference(JsonNode desired, JsonNode stored, String path) {

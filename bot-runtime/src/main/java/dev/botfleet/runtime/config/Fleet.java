@@ -3,6 +3,7 @@ package dev.botfleet.runtime.config;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotSpec;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.api.ModelPrice;
 import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.api.ProviderTarget;
 
@@ -53,8 +54,12 @@ public final class Fleet {
         if (targets.isEmpty()) {
             return bot.getModel();
         }
-        ProviderTarget first = targets.get(0);
-        return provider(first.providerName()).map(p -> p.getSpec().modelFor(first.model())).orElse(first.model());
+        return modelOf(targets.get(0));
+    }
+
+    /** The model {@code target} asks for: its own, or its provider's default. */
+    public String modelOf(ProviderTarget target) {
+        return provider(target.providerName()).map(p -> p.getSpec().modelFor(target.model())).orElse(target.model());
     }
 
     /**
@@ -66,8 +71,12 @@ public final class Fleet {
             return false;
         }
         List<ProviderTarget> targets = bot.targets();
-        return targets.isEmpty() || provider(targets.get(0).providerName())
-                .flatMap(p -> p.getSpec().priceOf(firstModel(bot))).isEmpty();
+        return targets.isEmpty() || priceOf(targets.get(0).providerName(), firstModel(bot)).isEmpty();
+    }
+
+    /** What LLMProvider {@code provider} charges for {@code model}, when its spec.prices lists it. */
+    public Optional<ModelPrice> priceOf(String provider, String model) {
+        return provider(provider).flatMap(p -> p.getSpec().priceOf(model));
     }
 
     /** The settings the bot answers Poe with, the Poe bots it calls derived from these providers. */

@@ -138,9 +138,7 @@ public final class LlmBotHandler implements BotHandler {
          * gets the same messages.
          */
         private String primaryModel() {
-            ProviderTarget primary = target(0);
-            return fleet.provider(primary.providerName()).map(p -> p.getSpec().modelFor(primary.model()))
-                    .orElse(primary.model());
+            return fleet.modelOf(target(0));
         }
 
         /** The target of attempt {@code index}: the primary with the model the user chose, if they chose one. */

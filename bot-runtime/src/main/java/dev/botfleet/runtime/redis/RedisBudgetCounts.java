@@ -25,10 +25,13 @@ public final class RedisBudgetCounts implements BudgetCounts {
 
     private final RedisStore store;
     private final RedisKeys keys;
+    /** What a query meets while Redis cannot be reached: the group's policy. */
+    private final Admission whenUnreachable;
 
     public RedisBudgetCounts(RedisStore store, String keyPrefix) {
         this.store = store;
         this.keys = new RedisKeys(keyPrefix);
+        this.whenUnreachable = store.failsOpen() ? new Admission.Admitted(UNCOUNTED) : new Admission.Unavailable();
     }
 
     @Override
@@ -48,7 +51,6 @@ public final class RedisBudgetCounts implements BudgetCounts {
         if (counts.isEmpty()) {
             return Mono.just(new Admission.Admitted(UNCOUNTED));
         }
-        Admission uncounted = store.failsOpen() ? new Admission.Admitted(UNCOUNTED) : new Admission.Unavailable();
         return store.<Long>run("reserve", RedisScript.RESERVE, ScriptOutputType.INTEGER, keysOf(counts),
                         args.toArray(String[]::new))
                 .next()
@@ -59,7 +61,7 @@ public final class RedisBudgetCounts implements BudgetCounts {
                     Budget spent = counts.get(code.intValue() - 1).budget();
                     return new Admission.Refused(spent, spent.untilReset(now));
                 })
-                .onErrorReturn(uncounted);
+                .onErrorReturn(whenUnreachable);
     }
 
     private static String[] keysOf(List<Count> counts) {

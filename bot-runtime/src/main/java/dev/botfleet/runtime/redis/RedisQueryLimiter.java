@@ -21,12 +21,16 @@ public final class RedisQueryLimiter implements QueryLimiter {
     private final RedisStore store;
     private final RedisKeys keys;
     private final String leaseMillis;
+    /** What a query meets while Redis cannot be reached: the group's policy. */
+    private final Admission whenUnreachable;
 
     /** {@code lease}: longer than any answer may run. */
     public RedisQueryLimiter(RedisStore store, String keyPrefix, Duration lease) {
         this.store = store;
         this.keys = new RedisKeys(keyPrefix);
         this.leaseMillis = String.valueOf(lease.toMillis());
+        this.whenUnreachable = store.failsOpen() ? new Admission.Admitted(Permit.NOTHING_HELD)
+                : new Admission.Unavailable();
     }
 
     @Override
@@ -34,8 +38,6 @@ public final class RedisQueryLimiter implements QueryLimiter {
         int perMinute = orNone(limits.getRequestsPerMinutePerUser());
         String[] answers = {keys.botAnswers(bot), keys.userAnswers(bot, user)};
         String slot = UUID.randomUUID().toString();
-        Admission uncounted = store.failsOpen() ? new Admission.Admitted(Permit.NOTHING_HELD)
-                : new Admission.Unavailable();
         return store.<Long>run("admit", RedisScript.ADMIT, ScriptOutputType.INTEGER,
                         new String[]{answers[0], answers[1], keys.userRate(bot, user, perMinute)}, slot, leaseMillis,
                         String.valueOf(orNone(limits.getConcurrentAnswers())),
@@ -43,7 +45,7 @@ public final class RedisQueryLimiter implements QueryLimiter {
                 .next()
                 .<Admission>map(code -> code == 0 ? new Admission.Admitted(release(answers, slot))
                         : new Admission.Refused(REFUSALS[code.intValue() - 1]))
-                .onErrorReturn(uncounted);
+                .onErrorReturn(whenUnreachable);
     }
 
     /** Released in the background: the answer has ended, and a release that fails is made good by the lease. */

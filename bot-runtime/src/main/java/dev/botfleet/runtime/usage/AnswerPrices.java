@@ -53,7 +53,6 @@ final class AnswerPrices {
     }
 
     private Optional<ModelPrice> priceOf(String provider, String model) {
-        return provider == null ? Optional.empty()
-                : fleet.provider(provider).flatMap(p -> p.getSpec().priceOf(model));
+        return provider == null ? Optional.empty() : fleet.priceOf(provider, model);
     }
 }
