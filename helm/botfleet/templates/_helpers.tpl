@@ -30,8 +30,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 # Its own resources are watched. On LLMBots it adds and removes its finalizer (a patch); it never
 # writes any spec, and LLMProviders and BotRuntimes carry no finalizer.
 - apiGroups: [botfleet.dev]
-  resources: [llmproviders, botruntimes]
+  resources: [llmproviders]
   verbs: [list, watch]
+# A runtime group that bots name and that has no BotRuntime gets an empty one, deleted with the
+# group's last bot unless someone else has written it since.
+- apiGroups: [botfleet.dev]
+  resources: [botruntimes]
+  verbs: [list, watch, create, delete]
 - apiGroups: [botfleet.dev]
   resources: [llmbots]
   verbs: [list, watch, patch]

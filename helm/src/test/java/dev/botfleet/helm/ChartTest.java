@@ -86,7 +86,8 @@ class ChartTest {
         List<PolicyRule> rules = ofKind(objects, ClusterRole.class).get(0).getRules();
         assertThat(rules).extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs())
                 .containsExactlyInAnyOrder(
-                        "[botfleet.dev] [llmproviders, botruntimes] [list, watch]",
+                        "[botfleet.dev] [llmproviders] [list, watch]",
+                        "[botfleet.dev] [botruntimes] [list, watch, create, delete]",
                         "[botfleet.dev] [llmbots] [list, watch, patch]",
                         "[botfleet.dev] [llmproviders/status, llmbots/status, botruntimes/status] [update]",
                         "[] [configmaps, services] [list, watch, create, update, delete]",

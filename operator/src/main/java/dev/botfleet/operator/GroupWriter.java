@@ -25,7 +25,7 @@ import java.util.function.BiPredicate;
  * a hand edit of what the operator owns is put back (see {@link OwnedFields}). Updates carry the resourceVersion they
  * were computed from, so a concurrent change fails with a conflict and the reconcile is retried. Each write is
  * handed to the informer that watches the kind, so its cache answers with it at once and the event the write
- * causes does not wake the group's bots again.
+ * causes does not wake the group again.
  */
 public final class GroupWriter {
 
@@ -44,11 +44,6 @@ public final class GroupWriter {
     /** Makes the ConfigMap match; returns the one now stored. */
     public ConfigMap apply(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
         return write(desired, cache, SAME_CONFIG_MAP);
-    }
-
-    /** The stored ConfigMap if it already matches, so that {@link #apply} would not write. */
-    public Optional<ConfigMap> matching(ConfigMap desired, InformerEventSource<ConfigMap, ?> cache) {
-        return cache.get(ResourceID.fromResource(desired)).filter(current -> same(current, desired, SAME_CONFIG_MAP));
     }
 
     /**

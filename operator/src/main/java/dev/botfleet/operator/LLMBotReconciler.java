@@ -2,20 +2,15 @@ package dev.botfleet.operator;
 
 import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.Condition;
-import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMBotStatus;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.SecretKeyRef;
 import dev.botfleet.api.poe.PoeApi;
 import dev.botfleet.operator.poe.PoeSettingsSync;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,42 +27,48 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Reconciles each LLMBot: brings its whole runtime group in line with every bot of the group in the cache
- * ({@link GroupSync}), judges the bot's readiness from what it found ({@link BotReadiness}), keeps a bot with
- * {@code spec.poe.botName} synced to Poe ({@link PoeSettingsSync}), then writes the bot's status. A change to a
- * provider, a labelled Secret or a group object wakes exactly the bots that depend on it, through indexes on the bot
- * cache; a push to Poe that has ended wakes its bot.
+ * Reconciles each LLMBot: makes sure its runtime group has a BotRuntime ({@link DefaultRuntimes}), judges the bot's
+ * readiness from what the group's last reconcile made of it ({@link GroupOutcomes}, {@link BotReadiness}), keeps a
+ * bot with {@code spec.poe.botName} synced to Poe ({@link PoeSettingsSync}), then writes the bot's status. The
+ * group's objects are the {@link GroupReconciler}'s alone. A change to a provider or a labelled Secret wakes exactly
+ * the bots that depend on it, through indexes on the bot cache; so does a group outcome that changes a bot's verdict,
+ * and a push to Poe that has ended.
  */
 @ControllerConfiguration(name = "llmbot")
 public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
 
-    static final String BY_GROUP = "llmbot-by-group";
-    static final String BY_PROVIDER = "llmbot-by-provider";
     static final String BY_SECRET = "llmbot-by-secret";
     /** A push to Poe: fastapi_poe's client gives it httpx's default of 5 s; a little more here. */
     private static final Duration POE_TIMEOUT = Duration.ofSeconds(10);
     private static final int CONCURRENT_PUSHES = 4;
+    /**
+     * How long a bot waits for its group's reconcile before it looks again; the group's outcome wakes it sooner.
+     * The look again covers an outcome published before this controller's event sources started.
+     */
+    private static final Duration GROUP_PENDING_RECHECK = Duration.ofSeconds(5);
 
-    private final GroupSync groups;
+    private final GroupOutcomes outcomes;
     private final SecretKeys secrets;
     private final EventRecorder events;
     private final OperatorSettings settings;
     private final PoeSettingsSync poe;
 
     private InformerEventSource<LLMProvider, LLMBot> providers;
+    private InformerEventSource<BotRuntime, LLMBot> runtimes;
     private final SimpleInboundEventSource<LLMBot> pushesEnded = new SimpleInboundEventSource<>("poe-settings");
 
-    public LLMBotReconciler(GroupWriter writer, SecretKeys secrets, EventRecorder events, OperatorSettings settings) {
-        this.groups = new GroupSync(writer, settings);
+    public LLMBotReconciler(GroupOutcomes outcomes, SecretKeys secrets, EventRecorder events,
+                            OperatorSettings settings) {
+        this.outcomes = outcomes;
         this.secrets = secrets;
         this.events = events;
         this.settings = settings;
@@ -78,9 +79,8 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     @Override
     public List<EventSource<?, LLMBot>> prepareEventSources(EventSourceContext<LLMBot> context) {
         IndexedResourceCache<LLMBot> bots = context.getPrimaryCache();
-        context.getPrimaryCache().addIndexer(BY_GROUP, bot -> List.of(RuntimeGroup.of(bot).key()));
-        context.getPrimaryCache().addIndexer(BY_PROVIDER, bot -> GroupConfig.providerNames(bot).stream()
-                .map(name -> bot.getMetadata().getNamespace() + "/" + name).distinct().toList());
+        context.getPrimaryCache().addIndexer(BotIndexes.BY_GROUP, BotIndexes::group);
+        context.getPrimaryCache().addIndexer(BotIndexes.BY_PROVIDER, BotIndexes::providers);
         context.getPrimaryCache().addIndexer(BY_SECRET, bot -> {
             SecretKeyRef ref = bot.getSpec().getAccessKeySecretRef();
             return ref == null ? List.of() : List.of(bot.getMetadata().getNamespace() + "/" + ref.getName());
@@ -88,61 +88,44 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
 
         providers = new InformerEventSource<>(InformerEventSourceConfiguration.from(LLMProvider.class, LLMBot.class)
                 .withName("providers")
-                .withSecondaryToPrimaryMapper(byIndex(bots, BY_PROVIDER, LLMBotReconciler::namespacedName))
+                .withSecondaryToPrimaryMapper(byIndex(bots, BotIndexes.BY_PROVIDER, BotIndexes::key))
                 .build(), context);
-        InformerEventSource<BotRuntime, LLMBot> botRuntimes = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(BotRuntime.class, LLMBot.class)
+        // Only a BotRuntime's deletion concerns the bots directly: they make a new one. Whatever else changes in a
+        // group reaches them as its outcome.
+        runtimes = new InformerEventSource<>(InformerEventSourceConfiguration.from(BotRuntime.class, LLMBot.class)
                 .withName("botruntimes")
-                .withSecondaryToPrimaryMapper(byIndex(bots, BY_GROUP, LLMBotReconciler::namespacedName))
+                .withOnAddFilter(runtime -> false)
+                .withOnUpdateFilter((changed, old) -> false)
+                .withSecondaryToPrimaryMapper(byIndex(bots, BotIndexes.BY_GROUP, BotIndexes::key))
                 .build(), context);
-        InformerEventSource<ConfigMap, LLMBot> configMaps = groupObjects(ConfigMap.class, "configmaps", context);
-        InformerEventSource<Deployment, LLMBot> deployments = groupObjects(Deployment.class, "deployments", context);
-        InformerEventSource<Service, LLMBot> services = groupObjects(Service.class, "services", context);
-        InformerEventSource<HorizontalPodAutoscaler, LLMBot> autoscalers = groupObjects(HorizontalPodAutoscaler.class,
-                "autoscalers", context);
-        InformerEventSource<PodDisruptionBudget, LLMBot> disruptionBudgets = groupObjects(PodDisruptionBudget.class,
-                "disruptionbudgets", context);
-        groups.readFrom(new GroupSync.Sources(providers, botRuntimes, configMaps, deployments, services,
-                autoscalers, disruptionBudgets));
-        List<EventSource<?, LLMBot>> sources = new ArrayList<>(List.of(providers, botRuntimes, configMaps,
-                deployments, services, autoscalers, disruptionBudgets, pushesEnded));
+        List<EventSource<?, LLMBot>> sources = new ArrayList<>(List.of(providers, runtimes, outcomes.changes(),
+                pushesEnded));
         if (settings.watchSecrets()) {
             sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, LLMBot.class)
                     .withName("labelled-secrets")
                     .withLabelSelector(settings.secretSelector())
-                    .withSecondaryToPrimaryMapper(byIndex(bots, BY_SECRET, LLMBotReconciler::namespacedName))
+                    .withSecondaryToPrimaryMapper(byIndex(bots, BY_SECRET, BotIndexes::key))
                     .build(), context));
         }
         return sources;
     }
 
-    private <R extends HasMetadata> InformerEventSource<R, LLMBot> groupObjects(
-            Class<R> type, String name, EventSourceContext<LLMBot> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, LLMBot.class)
-                .withName(name)
-                .withLabelSelector(RuntimeGroup.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper(byIndex(context.getPrimaryCache(), BY_GROUP, object ->
-                        object.getMetadata().getNamespace() + "/"
-                                + object.getMetadata().getLabels().get(RuntimeGroup.GROUP_LABEL)))
-                .build(), context);
-    }
-
     @Override
     public UpdateControl<LLMBot> reconcile(LLMBot bot, Context<LLMBot> context) {
         RuntimeGroup group = RuntimeGroup.of(bot);
-        Optional<GroupSync.State> synced = groups.sync(group, members(group, context.getPrimaryCache(), null));
-        if (synced.isEmpty()) {
+        if (!ensureRuntime(group, context)) {
             return UpdateControl.noUpdate();
         }
-        GroupSync.State state = synced.get();
-        if (state.writeDeferredFor() != null) {
-            return UpdateControl.<LLMBot>noUpdate().rescheduleAfter(state.writeDeferredFor());
+        Optional<GroupOutcomes.Outcome> outcome = outcomes.of(group).filter(o -> o.judges(bot));
+        if (outcome.isEmpty()) {
+            return UpdateControl.<LLMBot>noUpdate().rescheduleAfter(GROUP_PENDING_RECHECK);
         }
         String namespace = bot.getMetadata().getNamespace();
-        BotReadiness.Verdict verdict = BotReadiness.of(bot, group,
-                state.view(),
-                name -> providers.get(new ResourceID(name, namespace)),
-                key -> secrets.check(namespace, key) == SecretKeys.Presence.PRESENT);
+        GroupOutcomes.Failure failure = outcome.get().failure();
+        BotReadiness.Verdict verdict = failure != null ? new BotReadiness.Verdict(failure.reason(), failure.message())
+                : BotReadiness.of(bot, group, outcome.get().view(),
+                        name -> providers.get(new ResourceID(name, namespace)),
+                        key -> secrets.check(namespace, key) == SecretKeys.Presence.PRESENT);
         Condition ready = Conditions.ready(verdict.reason(), verdict.message(), bot.getMetadata().getGeneration(),
                 bot.getStatus());
         Optional<PoeSettingsSync.Report> poeSettings = poeSettings(bot);
@@ -156,6 +139,28 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
             lookAgain = poeAgain;
         }
         return lookAgain == null ? control : control.rescheduleAfter(lookAgain);
+    }
+
+    /**
+     * Makes the group's BotRuntime if it has none; false when the namespace is being deleted and takes no new
+     * objects. Bots of a new group race to make it: the ones that lose find it made.
+     */
+    private boolean ensureRuntime(RuntimeGroup group, Context<LLMBot> context) {
+        ResourceID id = new ResourceID(group.name(), group.namespace());
+        if (runtimes.get(id).isPresent()) {
+            return true;
+        }
+        try {
+            runtimes.handleRecentResourceCreate(id, DefaultRuntimes.create(context.getClient(), group));
+        } catch (KubernetesClientException e) {
+            if (ApiErrors.namespaceTerminating(e)) {
+                return false;
+            }
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+        }
+        return true;
     }
 
     /** Where the bot's settings are on Poe; empty for a bot without spec.poe.botName. */
@@ -189,8 +194,9 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     }
 
     /**
-     * A reconcile that failed (the API server refused a write: RBAC, a quota, an admission policy) shows on the
-     * bot's status and as an Event, not only in the operator's log; the reconcile is retried with back-off.
+     * A reconcile that failed (the API server refused the group's BotRuntime: RBAC, a quota, an admission policy)
+     * shows on the bot's status and as an Event, not only in the operator's log; the reconcile is retried with
+     * back-off.
      */
     @Override
     public ErrorStatusUpdateControl<LLMBot> updateErrorStatus(LLMBot bot, Context<LLMBot> context, Exception e) {
@@ -231,25 +237,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     @Override
     public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
         poe.forget(bot);
-        RuntimeGroup group = RuntimeGroup.of(bot);
-        Optional<GroupSync.State> state = groups.sync(group, members(group, context.getPrimaryCache(),
-                bot.getMetadata().getName()));
-        return state.isPresent() && state.get().writeDeferredFor() != null
-                ? DeleteControl.noFinalizerRemoval().rescheduleAfter(state.get().writeDeferredFor())
-                : DeleteControl.defaultDelete();
-    }
-
-    /** The group's bots that stay: not being deleted, and not {@code leaving}. */
-    private static List<LLMBot> members(RuntimeGroup group, IndexedResourceCache<LLMBot> cache, String leaving) {
-        return cache.byIndex(BY_GROUP, group.key()).stream()
-                .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
-                .filter(b -> !b.getMetadata().getName().equals(leaving))
-                .sorted(Comparator.comparing(b -> b.getMetadata().getName()))
-                .toList();
-    }
-
-    private static String namespacedName(HasMetadata resource) {
-        return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+        return DeleteControl.defaultDelete();
     }
 
     private static <R extends HasMetadata> SecondaryToPrimaryMapper<R> byIndex(

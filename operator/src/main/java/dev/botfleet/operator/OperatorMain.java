@@ -1,10 +1,12 @@
 package dev.botfleet.operator;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,10 @@ public final class OperatorMain {
 
     public static void main(String[] args) throws java.io.IOException {
         OperatorSettings settings = OperatorSettings.fromEnvironment();
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        // The API server names the field manager of a write after the client's user agent: the operator's own name
+        // tells its writes apart from everyone else's (see DefaultRuntimes).
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder().withUserAgent(DefaultRuntimes.FIELD_MANAGER).build()).build();
         Operator operator = create(client, settings);
         operator.installShutdownHook(Duration.ofSeconds(10));
         new HealthEndpoint(settings.healthPort(), operator.getRuntimeInfo());
@@ -51,9 +56,13 @@ public final class OperatorMain {
         SecretKeys secrets = new SecretKeys(client);
         EventRecorder events = new EventRecorder(client);
         operator.register(new LLMProviderReconciler(secrets, events, settings), c -> configure(c, settings));
-        operator.register(new LLMBotReconciler(new GroupWriter(client), secrets, events, settings),
-                c -> configure(c, settings));
-        operator.register(new BotRuntimeReconciler(events), c -> configure(c, settings));
+        GroupOutcomes outcomes = new GroupOutcomes();
+        operator.register(new LLMBotReconciler(outcomes, secrets, events, settings), c -> configure(c, settings));
+        operator.register(new GroupReconciler(new GroupWriter(client), outcomes, events, settings), c -> {
+            configure(c, settings);
+            // One reconcile of a group per interval: the events of a burst are folded into the next.
+            c.withRateLimiter(new LinearRateLimiter(settings.groupWriteInterval(), 1));
+        });
         return operator;
     }
 

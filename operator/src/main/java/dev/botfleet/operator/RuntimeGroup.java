@@ -1,5 +1,6 @@
 package dev.botfleet.operator;
 
+import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.LLMBot;
 
 import java.util.Map;
@@ -12,6 +13,10 @@ public record RuntimeGroup(String namespace, String name) {
     public static final String GROUP_LABEL = "botfleet.dev/runtime";
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
     public static final String CONFIG_KEY = "bots.yaml";
+
+    public static RuntimeGroup of(BotRuntime runtime) {
+        return new RuntimeGroup(runtime.getMetadata().getNamespace(), runtime.getMetadata().getName());
+    }
 
     public static RuntimeGroup of(LLMBot bot) {
         return new RuntimeGroup(bot.getMetadata().getNamespace(), bot.getSpec().effectiveRuntime());

@@ -7,12 +7,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,10 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class BotRuntimeTest extends OperatorTestBase {
-
-    private BotRuntime runtime(String group) {
-        return client.resources(BotRuntime.class).inNamespace(NAMESPACE).withName(group).get();
-    }
 
     @Test
     void aBotRuntimeOverridesTheGroupsDeploymentAndListsItsBots() {
@@ -95,23 +87,12 @@ class BotRuntimeTest extends OperatorTestBase {
 
     /** Creates the group's BotRuntime with {@code spec}, or replaces its spec. */
     private void runtimeSpec(String group, String spec) {
-        BotRuntime runtime = Serialization.unmarshal("""
+        apply("""
                 apiVersion: botfleet.dev/v1alpha1
                 kind: BotRuntime
-                metadata: {name: %s, namespace: %s}
+                metadata: {name: %s}
                 spec: %s
-                """.formatted(group, NAMESPACE, spec), BotRuntime.class);
-        // The operator writes the BotRuntime's status meanwhile; a replace that loses that race is tried again.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.resource(runtime).createOr(NonDeletingOperation::update);
-                return;
-            } catch (KubernetesClientException conflict) {
-                if (conflict.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
-                    throw conflict;
-                }
-            }
-        }
+                """.formatted(group, spec), BotRuntime.class);
     }
 
     private PodDisruptionBudget budget(String group) {

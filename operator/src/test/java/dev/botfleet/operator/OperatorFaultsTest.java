@@ -59,7 +59,9 @@ class OperatorFaultsTest extends OperatorTestBase {
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 configMap("default").getData().get("bots.yaml").contains("changed under conflict"));
-        awaitBot("assistant", "Ready");
+        // The operator SDK answers each status conflict by waiting up to 10 s for a newer bot in its cache, which an
+        // injected conflict never brings: two of them cost 20 s.
+        awaitBot("assistant", "Ready", Duration.ofSeconds(45));
     }
 
     @Test

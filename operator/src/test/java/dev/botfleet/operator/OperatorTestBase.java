@@ -1,5 +1,6 @@
 package dev.botfleet.operator;
 
+import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -9,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,10 +91,20 @@ abstract class OperatorTestBase {
     protected record ConditionView(String status, String reason, String message) {
     }
 
+    /** Creates the resource, or replaces it as a person applying the manifest would (the operator may have made it). */
     protected <T extends io.fabric8.kubernetes.api.model.HasMetadata> T apply(String yaml, Class<T> type) {
         T resource = Serialization.unmarshal(yaml, type);
         resource.getMetadata().setNamespace(NAMESPACE);
-        return client.resource(resource).create();
+        // The operator writes the resource's status meanwhile; a replace that loses that race is tried again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.resource(resource).createOr(NonDeletingOperation::update);
+            } catch (KubernetesClientException conflict) {
+                if (conflict.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
+                    throw conflict;
+                }
+            }
+        }
     }
 
     protected Secret secret(String name, Map<String, String> values) {
@@ -130,6 +144,10 @@ abstract class OperatorTestBase {
         return client.resources(LLMProvider.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
+    protected BotRuntime runtime(String group) {
+        return client.resources(BotRuntime.class).inNamespace(NAMESPACE).withName(group).get();
+    }
+
     protected ConfigMap configMap(String group) {
         return client.configMaps().inNamespace(NAMESPACE).withName("botfleet-" + group).get();
     }
@@ -151,7 +169,13 @@ abstract class OperatorTestBase {
     }
 
     protected void awaitBot(String name, String reason) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> reason.equals(ready(getBot(name)).reason()));
+        awaitBot(name, reason, Duration.ofSeconds(15));
+    }
+
+    protected void awaitBot(String name, String reason, Duration atMost) {
+        await().atMost(atMost).untilAsserted(() ->
+                org.assertj.core.api.Assertions.assertThat(ready(getBot(name))).as("Ready condition of bot " + name)
+                        .extracting(ConditionView::reason).isEqualTo(reason));
     }
 
     /** The write requests (anything but GET) the API server received since the last call. */

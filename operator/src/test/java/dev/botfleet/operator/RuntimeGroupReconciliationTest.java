@@ -1,16 +1,18 @@
 package dev.botfleet.operator;
 
+import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.GroupConfig;
-
 import dev.botfleet.api.LLMBot;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,6 +140,76 @@ class RuntimeGroupReconciliationTest extends OperatorTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 configMap("research") == null && deployment("research") == null && service("research") == null);
         assertThat(deployment("default")).isNotNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime("research") == null);
+        assertThat(runtime("default")).isNotNull();
+    }
+
+    @Test
+    void aGroupWithoutABotRuntimeGetsAnEmptyOneMadeForItsBots() {
+        openaiWithAssistant();
+
+        BotRuntime made = runtime("default");
+        assertThat(made.getMetadata().getLabels()).containsEntry(DefaultRuntimes.MADE_FOR_BOTS, "true")
+                .containsEntry(RuntimeGroup.MANAGED_BY, RuntimeGroup.OPERATOR);
+        assertThat(Serialization.asJson(made.getSpec())).isEqualTo("{}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime("default").getStatus() != null
+                && runtime("default").getStatus().getBots().equals(List.of("assistant")));
+    }
+
+    @Test
+    void aBotRuntimeSomeoneAppliedOutlivesTheGroupsBots() {
+        openaiWithAssistant();
+        apply("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: BotRuntime
+                metadata: {name: default}
+                spec: {replicas: 2}
+                """, BotRuntime.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default").getSpec().getReplicas() == 2);
+
+        client.resource(getBot("assistant")).delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default") == null
+                && runtime("default").getStatus().getBotCount() == 0);
+        assertThat(runtime("default").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void aDeletedBotRuntimeIsMadeAgainWhileBotsUseTheGroupAndItsObjectsStay() {
+        openaiWithAssistant();
+        apply("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: BotRuntime
+                metadata: {name: default}
+                spec: {replicas: 2}
+                """, BotRuntime.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default").getSpec().getReplicas() == 2);
+        String deploymentUid = deployment("default").getMetadata().getUid();
+
+        client.resource(runtime("default")).delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime("default") != null
+                && "true".equals(runtime("default").getMetadata().getLabels().get(DefaultRuntimes.MADE_FOR_BOTS))
+                && deployment("default").getSpec().getReplicas() == 1);
+        assertThat(deployment("default").getMetadata().getUid()).isEqualTo(deploymentUid);
+    }
+
+    @Test
+    void aBotThatMovesToAnotherGroupLeavesTheOldOne() {
+        openaiWithAssistant();
+        bot("helper", "openai", "default", "");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                configMap("default").getData().get("bots.yaml").contains("name: helper"));
+
+        LLMBot helper = getBot("helper");
+        helper.getSpec().setRuntime("side");
+        client.resource(helper).update();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> configMap("side") != null
+                && configMap("side").getData().get("bots.yaml").contains("name: helper")
+                && !configMap("default").getData().get("bots.yaml").contains("name: helper"));
+        awaitBot("helper", "RuntimeNotAvailable");
+        assertThat(getBot("helper").getStatus().getRuntime()).isEqualTo("side");
     }
 
     @Test

@@ -201,8 +201,8 @@ class StatusAndIdempotenceTest extends OperatorTestBase {
         awaitBot("helper", "Ready");
         List<String> writes = writesUntilQuiet();
 
-        // The test's own create, then: finalizer, ConfigMap update, status.
-        assertThat(writes).as(writes.toString()).hasSizeLessThanOrEqualTo(4);
+        // The test's own create, then: finalizer, ConfigMap update, the BotRuntime's status (two bots), the bot's.
+        assertThat(writes).as(writes.toString()).hasSize(5);
         assertThat(writes).noneMatch(w -> w.contains("/deployments/"));
         System.out.println("API writes for one new bot in an existing group: " + writes);
     }
@@ -218,8 +218,10 @@ class StatusAndIdempotenceTest extends OperatorTestBase {
         awaitBot("loner", "Ready");
         List<String> writes = writesUntilQuiet();
 
-        // The test's own create and Deployment status, then: finalizer, ConfigMap, Deployment, Service, two statuses.
-        assertThat(writes).as(writes.toString()).hasSize(8);
+        // The test's own create and Deployment status, then: finalizer, the group's BotRuntime (made for it), its
+        // ConfigMap, Deployment and Service, two statuses of the BotRuntime (not available, then ready) and two of
+        // the bot.
+        assertThat(writes).as(writes.toString()).hasSize(11);
         System.out.println("API writes for one new bot in a new group: " + writes);
     }
 
