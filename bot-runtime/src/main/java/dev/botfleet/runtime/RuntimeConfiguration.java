@@ -53,6 +53,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -145,6 +146,8 @@ public class RuntimeConfiguration {
 
     /** How long a starting runtime waits for its group's Redis before it serves, counting per the policy. */
     private static final Duration REDIS_PATIENCE = Duration.ofSeconds(5);
+    /** Images are fetched one at a time per answer; this many answers may fetch at once, the rest wait in turn. */
+    private static final int IMAGE_CONNECTIONS = 256;
 
     /** The group's Redis, when it has one: then the limits and budgets count for all its replicas. */
     @Bean(destroyMethod = "close")
@@ -168,15 +171,23 @@ public class RuntimeConfiguration {
                 : new RedisBudgetCounts(store, properties.redis().keyPrefix());
     }
 
+    /** Connections for images fetched for {@code images.delivery: inline}, apart from the providers' and Poe's. */
+    @Bean(destroyMethod = "dispose")
+    ConnectionProvider imageConnections() {
+        return ConnectionProvider.builder("images").maxConnections(IMAGE_CONNECTIONS)
+                .maxIdleTime(Duration.ofSeconds(30)).build();
+    }
+
     @Bean
     BotHandler botHandler(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, UpstreamHttp upstream,
                           BotMetrics metrics, RuntimeProperties properties, ObjectMapper json, QueryLimiter limiter,
-                          BudgetCounts budgetCounts) {
+                          BudgetCounts budgetCounts, ConnectionProvider imageConnections) {
         OwnerLog ownerLog = new OwnerLog(redactor);
         TokenCounter tokens = new TokenCounter();
         LlmBotHandler llm = new LlmBotHandler(live, secrets, new UpstreamStreamer(upstream),
                 new PoeBotStreamer(upstream, json), metrics,
-                new InputBudget(tokens), new ImageInliner(HttpClient.create()),
+                new InputBudget(tokens), new ImageInliner(HttpClient.create(imageConnections),
+                        properties.fetchImagesFromPrivateAddresses()),
                 new Backoff(properties.initialBackoff(), properties.maxBackoff()), ownerLog);
         Metering metering = new Metering(live, tokens);
         PricedBotHandler priced = new PricedBotHandler(new BotHandlers(llm, ownerLog), live, secrets,

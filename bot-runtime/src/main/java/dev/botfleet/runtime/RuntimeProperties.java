@@ -43,6 +43,9 @@ import java.time.Duration;
  *                       ({@code <url>cost/<bot_query_id>/authorize})
  * @param poeCostTimeout the longest wait for Poe's cost API; an authorization not answered by then fails the answer
  *                       with an error that allows a retry
+ * @param fetchImagesFromPrivateAddresses whether images of bots with {@code images.delivery: inline} may be fetched
+ *                       from loopback, private, link-local and other non-public addresses (off: a request's image URL
+ *                       must not reach into the pod's, node's or cluster's network)
  * @param redis          Redis or Valkey that keeps {@code spec.limits} and {@code spec.budgets} for every replica of
  *                       the group ({@code botfleet.redis.*}); without it each replica counts on its own
  */
@@ -69,6 +72,7 @@ public record RuntimeProperties(
         PoeLimits poe,
         String poeApiUrl,
         Duration poeCostTimeout,
+        Boolean fetchImagesFromPrivateAddresses,
         RedisSettings redis) {
 
     public RuntimeProperties {
@@ -91,6 +95,7 @@ public record RuntimeProperties(
         poe = poe == null ? PoeLimits.POE : poe;
         poeApiUrl = poeApiUrl == null || poeApiUrl.isBlank() ? PoeApi.DEFAULT_BASE_URL : poeApiUrl;
         poeCostTimeout = poeCostTimeout == null ? Duration.ofSeconds(4) : poeCostTimeout;
+        fetchImagesFromPrivateAddresses = fetchImagesFromPrivateAddresses != null && fetchImagesFromPrivateAddresses;
         redis = redis == null ? RedisSettings.NONE : redis;
         positive("reload-interval", reloadInterval);
         positive("keep-alive", keepAlive);

@@ -65,6 +65,8 @@ public abstract class RuntimeTestBase {
         registry.add("botfleet.keep-alive", () -> "300ms");
         registry.add("botfleet.poe-api-url", POE_BOTS::botApiUrl);
         registry.add("botfleet.poe-cost-timeout", () -> "1s");
+        // The test's image server is on loopback.
+        registry.add("botfleet.fetch-images-from-private-addresses", () -> "true");
     }
 
     @BeforeEach

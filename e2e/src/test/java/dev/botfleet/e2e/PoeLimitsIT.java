@@ -101,7 +101,9 @@ class PoeLimitsIT {
                 """.formatted(upstream.baseUrl()));
         runtime = RuntimeProcess.start(manifests, List.of("-Xmx256m"), List.of("-jar",
                 ControlPlane.REPO.resolve("bot-runtime/target/bot-runtime.jar").toString(),
-                "--botfleet.poe.max-duration=" + MAX_DURATION.toSeconds() + "s"));
+                "--botfleet.poe.max-duration=" + MAX_DURATION.toSeconds() + "s",
+                // The test's image server is on loopback.
+                "--botfleet.fetch-images-from-private-addresses=true"));
         baseUrl = runtime.botUrl("");
     }
 

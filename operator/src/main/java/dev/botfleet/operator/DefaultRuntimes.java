@@ -17,6 +17,7 @@ import java.util.Map;
  */
 final class DefaultRuntimes {
 
+    /** The operator's field manager: the API server names it after the client's user agent. */
     static final String FIELD_MANAGER = "botfleet-operator";
     static final String MADE_FOR_BOTS = "botfleet.dev/made-for-bots";
 
@@ -34,8 +35,8 @@ final class DefaultRuntimes {
 
     /** Whether the operator made this BotRuntime and nobody has written anything of it since, but its status. */
     static boolean ownedByOperator(BotRuntime runtime) {
-        if (!"true".equals(runtime.getMetadata().getLabels() == null ? null
-                : runtime.getMetadata().getLabels().get(MADE_FOR_BOTS))) {
+        Map<String, String> labels = runtime.getMetadata().getLabels();
+        if (labels == null || !"true".equals(labels.get(MADE_FOR_BOTS))) {
             return false;
         }
         List<ManagedFieldsEntry> managers = runtime.getMetadata().getManagedFields();

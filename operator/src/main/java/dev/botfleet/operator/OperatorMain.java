@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +60,7 @@ public final class OperatorMain {
         operator.register(new GroupReconciler(new GroupWriter(client), outcomes, events, settings), c -> {
             configure(c, settings);
             // One reconcile of a group per interval: the events of a burst are folded into the next.
-            c.withRateLimiter(new LinearRateLimiter(settings.groupWriteInterval(), 1));
+            c.withRateLimiter(new GroupWriteInterval(settings.groupWriteInterval()));
         });
         return operator;
     }

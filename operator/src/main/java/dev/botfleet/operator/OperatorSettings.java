@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  *                          ones every {@code recheckInterval}
  * @param secretSelector    label selector of the Secrets the operator watches to react at once to changes
  * @param recheckInterval   how often a resource waiting for something unwatched (an unlabelled Secret) is checked
- * @param groupWriteInterval shortest time between two rewrites of one runtime group's ConfigMap: bots that change
+ * @param groupWriteInterval shortest time between two reconciles (so rewrites) of one runtime group: bots that change
  *                          within it are written together, so a burst of a thousand new bots is a few writes
  * @param leaderElection    whether replicas elect a leader through a Lease
  * @param leaseNamespace    namespace of that Lease (default: the operator's own)

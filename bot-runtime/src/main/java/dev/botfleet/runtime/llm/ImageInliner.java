@@ -13,12 +13,14 @@ import java.io.ByteArrayOutputStream;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
  * For bots with {@code spec.images.delivery: inline}: fetches each image of the conversation and puts it in as a
  * base64 {@code data:} URL, for providers that cannot fetch Poe's URLs themselves. Each fetch is bounded in size and
- * time; a failed one fails the answer with {@link Failure}, which names the image and the reason.
+ * time, and reaches only public addresses ({@link PublicAddresses}) unless the runtime is told otherwise; a failed one
+ * fails the answer with {@link Failure}, which names the image and the reason.
  */
 public final class ImageInliner {
 
@@ -56,8 +58,10 @@ public final class ImageInliner {
 
     private final HttpClient http;
 
-    public ImageInliner(HttpClient http) {
-        this.http = http.followRedirect(true);
+    /** Fetches over {@code http}, from public addresses only unless {@code privateAddresses}. */
+    public ImageInliner(HttpClient http, boolean privateAddresses) {
+        HttpClient redirecting = http.followRedirect(true);
+        this.http = privateAddresses ? redirecting : redirecting.resolver(new PublicAddresses());
     }
 
     public Mono<List<ChatMessage>> inline(List<ChatMessage> messages, ImageInput settings) {
@@ -100,8 +104,20 @@ public final class ImageInliner {
                 .timeout(settings.effectiveFetchTimeout())
                 .onErrorMap(TimeoutException.class, timeout -> new Failure("could not fetch the attached image "
                         + "within " + settings.effectiveFetchTimeout().toSeconds() + " s", UserError.IMAGE_NOT_FETCHED))
-                .onErrorMap(error -> !(error instanceof Failure), error -> new Failure(
-                        "could not fetch the attached image: " + error.getMessage(), UserError.IMAGE_NOT_FETCHED));
+                .onErrorMap(error -> !(error instanceof Failure), error -> refusal(error).<RuntimeException>map(refused ->
+                        new Failure("could not fetch the attached image: " + refused.getMessage(),
+                                UserError.IMAGE_UNAVAILABLE))
+                        .orElseGet(() -> new Failure("could not fetch the attached image: " + error.getMessage(),
+                                UserError.IMAGE_NOT_FETCHED)));
+    }
+
+    private static Optional<PublicAddresses.Refused> refusal(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PublicAddresses.Refused refused) {
+                return Optional.of(refused);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String dataUrl(byte[] image, String declared) {
