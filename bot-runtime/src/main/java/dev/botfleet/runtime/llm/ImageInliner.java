@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -57,11 +58,23 @@ public final class ImageInliner {
     }
 
     private final HttpClient http;
+    private final boolean privateAddresses;
 
     /** Fetches over {@code http}, from public addresses only unless {@code privateAddresses}. */
     public ImageInliner(HttpClient http, boolean privateAddresses) {
-        HttpClient redirecting = http.followRedirect(true);
-        this.http = privateAddresses ? redirecting : redirecting.resolver(new PublicAddresses());
+        this.privateAddresses = privateAddresses;
+        this.http = privateAddresses ? http.followRedirect(true) : http.resolver(new PublicAddresses())
+                .followRedirect((request, response) -> response.status().code() / 100 == 3
+                        && !PublicAddresses.refusedLiteral(hostOf(response.responseHeaders()
+                                .get(HttpHeaderNames.LOCATION))));
+    }
+
+    private static String hostOf(String url) {
+        try {
+            return url == null ? null : URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public Mono<List<ChatMessage>> inline(List<ChatMessage> messages, ImageInput settings) {
@@ -77,6 +90,11 @@ public final class ImageInliner {
 
     private Mono<String> fetch(String url, ImageInput settings) {
         int max = settings.effectiveMaxBytes();
+        String host = hostOf(url);
+        if (!privateAddresses && PublicAddresses.refusedLiteral(host)) {
+            return Mono.error(new Failure("could not fetch the attached image: " + host
+                    + " is not a public address", UserError.IMAGE_UNAVAILABLE));
+        }
         return http.get().uri(url)
                 .response((response, body) -> {
                     int status = response.status().code();

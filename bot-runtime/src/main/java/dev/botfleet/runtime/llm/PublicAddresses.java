@@ -5,6 +5,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.InetNameResolver;
 import io.netty.resolver.InetSocketAddressResolver;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Promise;
 
 import java.net.Inet4Address;
@@ -18,8 +19,9 @@ import java.util.List;
 /**
  * Resolves host names as the JDK does, and refuses every address that is not on the public internet: loopback,
  * private, link-local (where clouds serve instance credentials), carrier-grade NAT, unique-local and multicast. A
- * request that names an image URL must not make the runtime reach into its own pod, node or cluster network; the
- * check applies to every connection, redirects included, and to the address connected to, not only to the URL.
+ * request that names an image URL must not make the runtime reach into its own pod, node or cluster network. Names
+ * are checked as they are resolved, for every connection (redirects included), so a name cannot be re-pointed after
+ * a check; addresses written in a URL are checked by {@link #refusedLiteral}.
  */
 final class PublicAddresses extends AddressResolverGroup<InetSocketAddress> {
 
@@ -63,6 +65,19 @@ final class PublicAddresses extends AddressResolverGroup<InetSocketAddress> {
             }
         }
         return addresses;
+    }
+
+    /**
+     * Whether a URL host is an IP address that is not public. Reactor Netty connects to an address written in the URL
+     * without asking the resolver, so such hosts are checked here, before the request and before each redirect.
+     */
+    static boolean refusedLiteral(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(bare);
+        return literal != null && !isPublic(literal);
     }
 
     static boolean isPublic(InetAddress address) {

@@ -30,6 +30,10 @@ class PublicAddressesTest {
 
     @Test
     void aHostWithAnyPrivateAddressIsRefusedByName() {
+        assertThat(PublicAddresses.refusedLiteral("169.254.169.254")).isTrue();
+        assertThat(PublicAddresses.refusedLiteral("[::1]")).isTrue();
+        assertThat(PublicAddresses.refusedLiteral("8.8.8.8")).isFalse();
+        assertThat(PublicAddresses.refusedLiteral("example.com")).as("names go to the resolver").isFalse();
         assertThatThrownBy(() -> PublicAddresses.publicAddresses("localhost"))
                 .isInstanceOf(PublicAddresses.Refused.class)
                 .hasMessageStartingWith("localhost resolves to ").hasMessageEndingWith("which is not a public address");
@@ -54,8 +58,15 @@ class PublicAddressesTest {
             assertThatThrownBy(() -> new ImageInliner(HttpClient.create(), false).inline(messages, inline).block())
                     .isInstanceOfSatisfying(ImageInliner.Failure.class, failure -> {
                         assertThat(failure.userError()).isEqualTo(UserError.IMAGE_UNAVAILABLE);
-                        assertThat(failure.getMessage()).contains("127.0.0.1 resolves to 127.0.0.1")
+                        assertThat(failure.getMessage()).contains("127.0.0.1 is not a public address")
                                 .doesNotContain("token=secret");
+                    });
+            String byName = "http://localhost:" + server.getAddress().getPort() + "/cat.png";
+            assertThatThrownBy(() -> new ImageInliner(HttpClient.create(), false)
+                    .inline(List.of(ChatMessage.user("look").withImages(List.of(byName))), inline).block())
+                    .isInstanceOfSatisfying(ImageInliner.Failure.class, failure -> {
+                        assertThat(failure.userError()).isEqualTo(UserError.IMAGE_UNAVAILABLE);
+                        assertThat(failure.getMessage()).contains("localhost resolves to");
                     });
             List<ChatMessage> fetched = new ImageInliner(HttpClient.create(), true).inline(messages, inline).block();
             assertThat(fetched.get(0).images()).singleElement().asString().startsWith("data:image/png;base64,");
