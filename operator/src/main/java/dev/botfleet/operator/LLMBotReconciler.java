@@ -237,7 +237,11 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     @Override
     public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
         poe.forget(bot);
-        return DeleteControl.defaultDelete();
+        // A bot is gone once its group no longer serves it: the group's outcome without it wakes it again.
+        boolean stillServed = outcomes.lastGroupOf(bot.getMetadata().getNamespace(), bot.getMetadata().getName())
+                .isPresent();
+        return stillServed ? DeleteControl.noFinalizerRemoval().rescheduleAfter(GROUP_PENDING_RECHECK)
+                : DeleteControl.defaultDelete();
     }
 
     private static <R extends HasMetadata> SecondaryToPrimaryMapper<R> byIndex(
