@@ -91,6 +91,7 @@ final class GroupOutcomes {
     void publish(RuntimeGroup group, Outcome outcome) {
         Outcome previous = byGroup.getOrDefault(group, NONE);
         byGroup.put(group, outcome);
+        boolean changedForAll = !previous.sameForAll(outcome);
         Set<String> bots = new HashSet<>(previous.judged().keySet());
         bots.addAll(outcome.judged().keySet());
         for (String bot : bots) {
@@ -100,7 +101,7 @@ final class GroupOutcomes {
             } else {
                 groupOfBot.remove(key, group);
             }
-            if (!previous.sameForAll(outcome) || !previous.sameFor(bot, outcome)) {
+            if (changedForAll || !previous.sameFor(bot, outcome)) {
                 changes.propagateEvent(new ResourceID(bot, group.namespace()));
             }
         }

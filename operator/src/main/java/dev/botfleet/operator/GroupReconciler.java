@@ -75,9 +75,9 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
                 .withName("bots")
                 .withOnUpdateFilter(specOrDeletionChanged())
                 .withSecondaryToPrimaryMapper(bot -> {
-                    Set<ResourceID> groups = new HashSet<>(Set.of(runtimeOf(RuntimeGroup.of(bot))));
+                    Set<ResourceID> groups = new HashSet<>(Set.of(RuntimeGroup.of(bot).runtimeId()));
                     outcomes.lastGroupOf(bot.getMetadata().getNamespace(), bot.getMetadata().getName())
-                            .ifPresent(group -> groups.add(runtimeOf(group)));
+                            .ifPresent(group -> groups.add(group.runtimeId()));
                     return groups;
                 })
                 .build(), context);
@@ -87,7 +87,8 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
                 .withName("providers")
                 .withOnUpdateFilter(specOrDeletionChanged())
                 .withSecondaryToPrimaryMapper(provider -> bots.byIndex(BotIndexes.BY_PROVIDER,
-                                BotIndexes.key(provider)).stream().map(bot -> runtimeOf(RuntimeGroup.of(bot))).collect(Collectors.toSet()))
+                                BotIndexes.key(provider)).stream().map(bot -> RuntimeGroup.of(bot).runtimeId())
+                        .collect(Collectors.toSet()))
                 .build(), context);
         configMaps = groupObjects(ConfigMap.class, "configmaps", context);
         deployments = groupObjects(Deployment.class, "deployments", context);
@@ -114,10 +115,6 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
                 .build(), context);
     }
 
-    private static ResourceID runtimeOf(RuntimeGroup group) {
-        return new ResourceID(group.name(), group.namespace());
-    }
-
     @Override
     public UpdateControl<BotRuntime> reconcile(BotRuntime runtime, Context<BotRuntime> context) {
         RuntimeGroup group = RuntimeGroup.of(runtime);
@@ -141,7 +138,7 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
             throw e;
         }
         List<String> served = members.stream().map(bot -> bot.getMetadata().getName()).toList();
-        BotRuntimeStatus status = status(runtime, served);
+        BotRuntimeStatus status = status(group, runtime, served);
         Reason reason = served.isEmpty() || zeroIfNull(status.getReadyReplicas()) > 0
                 ? Reason.READY : Reason.RUNTIME_NOT_AVAILABLE;
         status.setConditions(Conditions.only(Conditions.ready(reason, message(group, status),
@@ -163,7 +160,7 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
                 + ApiErrors.message(e) + " (retrying)";
         List<String> served = members(group).stream().map(bot -> bot.getMetadata().getName()).toList();
         outcomes.fail(group, served, new GroupOutcomes.Failure(reason, message));
-        BotRuntimeStatus status = status(runtime, served);
+        BotRuntimeStatus status = status(group, runtime, served);
         status.setConditions(Conditions.only(Conditions.ready(reason, message, runtime.getMetadata().getGeneration(),
                 runtime.getStatus())));
         StatusWrites.update(runtime, status, reason, events, context);
@@ -193,19 +190,19 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
                 GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides,
                 GroupWorkload.drainTimeout(overrides, config.providers())), deployments);
         writer.applyOwned(GroupWorkload.service(group, configMap), services);
-        ResourceID objects = new ResourceID(group.objectName(), group.namespace());
-        applyOrRemove(GroupScaling.autoscaler(group, custom, configMap), objects, autoscalers);
-        applyOrRemove(GroupScaling.disruptionBudget(group, custom, settings, configMap), objects, disruptionBudgets);
+        applyOrRemove(GroupScaling.autoscaler(group, custom, configMap), group.objectsId(), autoscalers);
+        applyOrRemove(GroupScaling.disruptionBudget(group, custom, settings, configMap), group.objectsId(),
+                disruptionBudgets);
 
         Map<String, Long> judged = members.stream().collect(Collectors.toMap(bot -> bot.getMetadata().getName(),
                 bot -> bot.getMetadata().getGeneration()));
         List<String> handlers = new ArrayList<>(LLMBotSpec.BUILT_IN_HANDLERS);
         overrides.map(BotRuntimeSpec::getHandlers).ifPresent(handlers::addAll);
-        return new GroupOutcomes.Outcome(judged, tooLarge, handlers, available(objects), null);
+        return new GroupOutcomes.Outcome(judged, tooLarge, handlers, available(group), null);
     }
 
-    private boolean available(ResourceID objects) {
-        return deployments.get(objects)
+    private boolean available(RuntimeGroup group) {
+        return deployments.get(group.objectsId())
                 .map(d -> d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
                         && d.getStatus().getAvailableReplicas() > 0)
                 .orElse(false);
@@ -221,20 +218,19 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
     }
 
     private void removeObjects(RuntimeGroup group) {
-        ResourceID id = new ResourceID(group.objectName(), group.namespace());
+        ResourceID id = group.objectsId();
         if (configMaps.get(id).isPresent() || deployments.get(id).isPresent() || services.get(id).isPresent()
                 || autoscalers.get(id).isPresent() || disruptionBudgets.get(id).isPresent()) {
             writer.delete(group);
         }
     }
 
-    private BotRuntimeStatus status(BotRuntime runtime, List<String> served) {
-        RuntimeGroup group = RuntimeGroup.of(runtime);
+    private BotRuntimeStatus status(RuntimeGroup group, BotRuntime runtime, List<String> served) {
         BotRuntimeStatus status = new BotRuntimeStatus();
         status.setObservedGeneration(runtime.getMetadata().getGeneration());
         status.setBots(served);
         status.setBotCount(served.size());
-        deployments.get(new ResourceID(group.objectName(), group.namespace())).ifPresent(d -> {
+        deployments.get(group.objectsId()).ifPresent(d -> {
             DeploymentStatus observed = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
             status.setReplicas(d.getSpec().getReplicas());
             status.setReadyReplicas(zeroIfNull(observed.getReadyReplicas()));

@@ -146,7 +146,7 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
      * objects. Bots of a new group race to make it: the ones that lose find it made.
      */
     private boolean ensureRuntime(RuntimeGroup group, Context<LLMBot> context) {
-        ResourceID id = new ResourceID(group.name(), group.namespace());
+        ResourceID id = group.runtimeId();
         if (runtimes.get(id).isPresent()) {
             return true;
         }

@@ -2,6 +2,7 @@ package dev.botfleet.operator;
 
 import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.LLMBot;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.util.Map;
 
@@ -20,6 +21,16 @@ public record RuntimeGroup(String namespace, String name) {
 
     public static RuntimeGroup of(LLMBot bot) {
         return new RuntimeGroup(bot.getMetadata().getNamespace(), bot.getSpec().effectiveRuntime());
+    }
+
+    /** The group's BotRuntime. */
+    public ResourceID runtimeId() {
+        return new ResourceID(name, namespace);
+    }
+
+    /** The group's ConfigMap, Deployment, Service, autoscaler and disruption budget, which share one name. */
+    public ResourceID objectsId() {
+        return new ResourceID(objectName(), namespace);
     }
 
     /** The name of the group's ConfigMap, Deployment and Service. */

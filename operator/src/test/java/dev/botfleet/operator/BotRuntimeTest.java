@@ -85,16 +85,6 @@ class BotRuntimeTest extends OperatorTestBase {
                 .get();
     }
 
-    /** Creates the group's BotRuntime with {@code spec}, or replaces its spec. */
-    private void runtimeSpec(String group, String spec) {
-        apply("""
-                apiVersion: botfleet.dev/v1alpha1
-                kind: BotRuntime
-                metadata: {name: %s}
-                spec: %s
-                """.formatted(group, spec), BotRuntime.class);
-    }
-
     private PodDisruptionBudget budget(String group) {
         return client.resources(PodDisruptionBudget.class).inNamespace(NAMESPACE).withName("botfleet-" + group)
                 .get();

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -136,6 +137,16 @@ abstract class OperatorTestBase {
                 """.formatted(name, provider, runtime, extraSpec.indent(2)), LLMBot.class);
     }
 
+    /** Creates the group's BotRuntime with {@code spec}, or replaces its spec. */
+    protected void runtimeSpec(String group, String spec) {
+        apply("""
+                apiVersion: botfleet.dev/v1alpha1
+                kind: BotRuntime
+                metadata: {name: %s}
+                spec: %s
+                """.formatted(group, spec), BotRuntime.class);
+    }
+
     protected LLMBot getBot(String name) {
         return client.resources(LLMBot.class).inNamespace(NAMESPACE).withName(name).get();
     }
@@ -174,7 +185,7 @@ abstract class OperatorTestBase {
 
     protected void awaitBot(String name, String reason, Duration atMost) {
         await().atMost(atMost).untilAsserted(() ->
-                org.assertj.core.api.Assertions.assertThat(ready(getBot(name))).as("Ready condition of bot " + name)
+                assertThat(ready(getBot(name))).as("Ready condition of bot " + name)
                         .extracting(ConditionView::reason).isEqualTo(reason));
     }
 

@@ -159,12 +159,7 @@ class RuntimeGroupReconciliationTest extends OperatorTestBase {
     @Test
     void aBotRuntimeSomeoneAppliedOutlivesTheGroupsBots() {
         openaiWithAssistant();
-        apply("""
-                apiVersion: botfleet.dev/v1alpha1
-                kind: BotRuntime
-                metadata: {name: default}
-                spec: {replicas: 2}
-                """, BotRuntime.class);
+        runtimeSpec("default", "{replicas: 2}");
         await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default").getSpec().getReplicas() == 2);
 
         client.resource(getBot("assistant")).delete();
@@ -177,12 +172,7 @@ class RuntimeGroupReconciliationTest extends OperatorTestBase {
     @Test
     void aDeletedBotRuntimeIsMadeAgainWhileBotsUseTheGroupAndItsObjectsStay() {
         openaiWithAssistant();
-        apply("""
-                apiVersion: botfleet.dev/v1alpha1
-                kind: BotRuntime
-                metadata: {name: default}
-                spec: {replicas: 2}
-                """, BotRuntime.class);
+        runtimeSpec("default", "{replicas: 2}");
         await().atMost(Duration.ofSeconds(10)).until(() -> deployment("default").getSpec().getReplicas() == 2);
         String deploymentUid = deployment("default").getMetadata().getUid();
 

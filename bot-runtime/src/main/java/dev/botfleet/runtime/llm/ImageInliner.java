@@ -8,14 +8,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiPredicate;
 
 /**
  * For bots with {@code spec.images.delivery: inline}: fetches each image of the conversation and puts it in as a
@@ -63,17 +65,21 @@ public final class ImageInliner {
     /** Fetches over {@code http}, from public addresses only unless {@code privateAddresses}. */
     public ImageInliner(HttpClient http, boolean privateAddresses) {
         this.privateAddresses = privateAddresses;
-        this.http = privateAddresses ? http.followRedirect(true) : http.resolver(new PublicAddresses())
-                .followRedirect((request, response) -> response.status().code() / 100 == 3
-                        && !PublicAddresses.refusedLiteral(hostOf(response.responseHeaders()
-                                .get(HttpHeaderNames.LOCATION))));
+        HttpClient redirecting = http.followRedirect(true);
+        // The redirects Reactor Netty follows (301, 302, 303, 307, 308), none to a private address written as an IP.
+        BiPredicate<HttpClientRequest, HttpClientResponse> followed =
+                redirecting.configuration().followRedirectPredicate();
+        this.http = privateAddresses ? redirecting : http.resolver(new PublicAddresses())
+                .followRedirect((request, response) -> followed.test(request, response)
+                        && !privateLiteral(response.responseHeaders().get(HttpHeaderNames.LOCATION)));
     }
 
-    private static String hostOf(String url) {
+    /** Whether {@code url} names its host as an IP address that is not public; names are left to the resolver. */
+    private static boolean privateLiteral(String url) {
         try {
-            return url == null ? null : URI.create(url).getHost();
+            return url != null && PublicAddresses.refusedLiteral(URI.create(url).getHost());
         } catch (IllegalArgumentException e) {
-            return null;
+            return false;
         }
     }
 
@@ -90,9 +96,8 @@ public final class ImageInliner {
 
     private Mono<String> fetch(String url, ImageInput settings) {
         int max = settings.effectiveMaxBytes();
-        String host = hostOf(url);
-        if (!privateAddresses && PublicAddresses.refusedLiteral(host)) {
-            return Mono.error(new Failure("could not fetch the attached image: " + host
+        if (!privateAddresses && privateLiteral(url)) {
+            return Mono.error(new Failure("could not fetch the attached image: " + URI.create(url).getHost()
                     + " is not a public address", UserError.IMAGE_UNAVAILABLE));
         }
         return http.get().uri(url)
@@ -122,20 +127,18 @@ public final class ImageInliner {
                 .timeout(settings.effectiveFetchTimeout())
                 .onErrorMap(TimeoutException.class, timeout -> new Failure("could not fetch the attached image "
                         + "within " + settings.effectiveFetchTimeout().toSeconds() + " s", UserError.IMAGE_NOT_FETCHED))
-                .onErrorMap(error -> !(error instanceof Failure), error -> refusal(error).<RuntimeException>map(refused ->
-                        new Failure("could not fetch the attached image: " + refused.getMessage(),
-                                UserError.IMAGE_UNAVAILABLE))
-                        .orElseGet(() -> new Failure("could not fetch the attached image: " + error.getMessage(),
-                                UserError.IMAGE_NOT_FETCHED)));
+                .onErrorMap(error -> !(error instanceof Failure), ImageInliner::fetchFailure);
     }
 
-    private static Optional<PublicAddresses.Refused> refusal(Throwable error) {
+    /** A refused address is not worth a retry; any other failure to fetch may be. */
+    private static Failure fetchFailure(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof PublicAddresses.Refused refused) {
-                return Optional.of(refused);
+                return new Failure("could not fetch the attached image: " + refused.getMessage(),
+                        UserError.IMAGE_UNAVAILABLE);
             }
         }
-        return Optional.empty();
+        return new Failure("could not fetch the attached image: " + error.getMessage(), UserError.IMAGE_NOT_FETCHED);
     }
 
     private static String dataUrl(byte[] image, String declared) {
