@@ -237,9 +237,10 @@ public class LLMBotReconciler implements Reconciler<LLMBot>, Cleaner<LLMBot> {
     @Override
     public DeleteControl cleanup(LLMBot bot, Context<LLMBot> context) {
         poe.forget(bot);
-        // A bot is gone once its group no longer serves it: the group's outcome without it wakes it again.
+        // A bot is gone once its group no longer serves it: the group's outcome without it wakes it again. A group
+        // whose BotRuntime is gone (its namespace being deleted) has no reconcile left to say so.
         boolean stillServed = outcomes.lastGroupOf(bot.getMetadata().getNamespace(), bot.getMetadata().getName())
-                .isPresent();
+                .filter(group -> runtimes.get(group.runtimeId()).isPresent()).isPresent();
         return stillServed ? DeleteControl.noFinalizerRemoval().rescheduleAfter(GROUP_PENDING_RECHECK)
                 : DeleteControl.defaultDelete();
     }
