@@ -1,5 +1,5 @@
 -- Argo CD health of botfleet resources (LLMBot, LLMProvider, BotRuntime), from their Ready
--- condition. Install it for each kind in argocd-cm (see the README, GitOps).
+-- condition. Install it for each kind in argocd-cm (see docs/gitops/README.md).
 hs = {status = "Progressing", message = "Waiting for the botfleet operator"}
 if obj.status == nil or obj.status.conditions == nil then return hs end
 if obj.status.observedGeneration == nil or obj.status.observedGeneration < obj.metadata.generation then

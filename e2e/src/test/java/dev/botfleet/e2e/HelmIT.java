@@ -69,7 +69,7 @@ class HelmIT {
         assertThat(client.apps().deployments().inNamespace(watched).withName("botfleet-default").get())
                 .as("the group keeps serving without the operator").isNotNull();
 
-        // Documented in the README: without the operator, the finalizer keeps a deleted bot until it is removed.
+        // Documented in docs/operator.md (Uninstalling): without the operator, the finalizer keeps a deleted bot until it is removed.
         cluster.kubectl("delete", "-n", watched, "llmbot/inside", "--wait=false").run().orFail();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> client
                 .resources(LLMBot.class).inNamespace(watched).withName("inside").get() != null);
