@@ -1,17 +1,21 @@
 package dev.botfleet.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.botfleet.api.manifest.ManifestDocument;
+import dev.botfleet.api.manifest.Manifests;
 import dev.botfleet.api.validation.ManifestValidator;
 import dev.botfleet.api.validation.Violation;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.DynamicTest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +34,7 @@ class ManifestValidationTest {
             files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
         assertThat(files).as("example manifests").hasSizeGreaterThanOrEqualTo(8);
-        List<DynamicTest> tests = files.stream().flatMap(file -> Manifests.read(file).stream()
+        List<DynamicTest> tests = files.stream().flatMap(file -> Manifests.read(List.of(file)).documents().stream().map(ManifestDocument::node)
                 .filter(validator::handles)
                 .map(document -> DynamicTest.dynamicTest(
                         TestPaths.examplesDir().relativize(file) + " " + document.at("/metadata/name").asText(),
@@ -45,7 +49,7 @@ class ManifestValidationTest {
         List<String> secrets;
         try (Stream<Path> walk = Files.walk(TestPaths.examplesDir())) {
             secrets = walk.filter(p -> p.toString().endsWith(".yaml") && !p.toString().contains("/target/"))
-                    .flatMap(file -> Manifests.read(file).stream()
+                    .flatMap(file -> Manifests.read(List.of(file)).documents().stream().map(ManifestDocument::node)
                             .filter(document -> "Secret".equals(document.path("kind").asText()))
                             .map(document -> file.getFileName() + ": " + document.at("/metadata/name").asText()))
                     .toList();
@@ -167,15 +171,15 @@ class ManifestValidationTest {
 
     private List<JsonNode> corpus(String resource) throws IOException {
         try (InputStream in = getClass().getResourceAsStream(resource)) {
-            return Manifests.read(in);
+            return nodes(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
     private static JsonNode yaml(String text) {
-        try {
-            return Manifests.read(new java.io.ByteArrayInputStream(text.getBytes())).get(0);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return nodes("inline.yaml", text).get(0);
+    }
+
+    private static List<JsonNode> nodes(String name, String text) {
+        return Manifests.of(Map.of(Path.of(name), text)).documents().stream().map(ManifestDocument::node).toList();
     }
 }

@@ -60,6 +60,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 /** Wires the runtime together from {@link RuntimeProperties}. */
@@ -95,7 +96,8 @@ public class RuntimeConfiguration {
         }
         ManifestWatcher watcher = new ManifestWatcher(Path.of(properties.manifests()),
                 () -> new ManifestLoader(properties.validateManifests()
-                        ? ManifestValidator.forBotfleetCrds()::validate : admitted -> List.of()), live, registry);
+                        ? ManifestValidator.forBotfleetCrds()::validate : admitted -> List.of(),
+                        Optional.ofNullable(properties.namespace()).filter(n -> !n.isBlank())), live, registry);
         watcher.alsoOnEachLook(secrets::refresh);
         watcher.start(properties.reloadInterval());
         return watcher;

@@ -12,6 +12,8 @@ import java.time.Duration;
  * Settings of the runtime, under {@code botfleet.*}.
  *
  * @param manifests      file or directory of LLMProvider, LLMBot and Secret documents (required)
+ * @param namespace      the namespace whose LLMBots and LLMProviders are served, needed only when the manifests name
+ *                       more than one; documents that name none belong to it
  * @param secretsDir     directory of mounted Secrets, {@code <dir>/<secret>/<key>}; optional
  * @param reloadInterval how often the manifests are checked for changes
  * @param keepAlive      longest silence in an answer before a keep-alive comment is sent (one is also sent at once, so
@@ -52,6 +54,7 @@ import java.time.Duration;
 @ConfigurationProperties("botfleet")
 public record RuntimeProperties(
         String manifests,
+        String namespace,
         String secretsDir,
         Duration reloadInterval,
         Duration keepAlive,

@@ -91,7 +91,7 @@ class ConfigurationReloadTest {
     void aManifestTheApiServerWouldRefuseIsRefusedNamingTheField() throws Exception {
         publish(bots("alpha").replace("providerRef: {name: fake}", "providerRef: {name: fake}\n  temperature: 3"));
         await().atMost(Duration.ofSeconds(5)).until(() -> lastReloadError().contains("spec.temperature"));
-        assertThat(lastReloadError()).contains("LLMBot 'alpha' is invalid");
+        assertThat(lastReloadError()).contains("LLMBot/alpha: spec.temperature");
         assertThat(SseEvents.answer(poe.ask("alpha", "old config"))).isEqualTo("old config");
     }
 

@@ -1,5 +1,6 @@
 package dev.botfleet.cli;
 
+import dev.botfleet.api.manifest.ManifestDocument;
 import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
@@ -16,7 +17,7 @@ final class ListCommand extends ManifestCommand {
     int run(ManifestSet manifests) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"KIND", "NAME", "PROVIDER", "MODEL", "RUNTIME"});
-        for (ManifestFile.Document document : manifests.botfleetDocuments()) {
+        for (ManifestDocument document : manifests.botfleetDocuments()) {
             var fields = document.node().path("spec");
             if (document.kind().equals(BotRuntime.KIND)) {
                 continue;

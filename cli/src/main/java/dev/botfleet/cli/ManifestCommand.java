@@ -1,5 +1,6 @@
 package dev.botfleet.cli;
 
+import dev.botfleet.api.manifest.UnreadableManifestException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,7 +25,7 @@ abstract class ManifestCommand implements Callable<Integer> {
         ManifestSet manifests;
         try {
             manifests = ManifestSet.read(paths);
-        } catch (ManifestFile.UnusableException e) {
+        } catch (UnreadableManifestException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return ValidateCommand.UNUSABLE;
         }

@@ -3,12 +3,10 @@ package dev.botfleet.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.botfleet.api.BaseParameterControl;
-import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
-import dev.botfleet.api.ManifestFiles;
 import dev.botfleet.api.ParameterCondition;
 import dev.botfleet.api.ParameterControl;
 import dev.botfleet.api.ParameterControls;
@@ -16,15 +14,16 @@ import dev.botfleet.api.ParameterValues;
 import dev.botfleet.api.PoeBotSettings;
 import dev.botfleet.api.ProviderTarget;
 import dev.botfleet.api.SecretKeyRef;
+import dev.botfleet.api.manifest.ManifestDocument;
+import dev.botfleet.api.manifest.ManifestProblem;
+import dev.botfleet.api.manifest.Manifests;
 import dev.botfleet.api.validation.ManifestValidator;
-import dev.botfleet.api.validation.Violation;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,39 +39,21 @@ import java.util.stream.Collectors;
 public final class ManifestSet {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KINDS = Set.of(LLMProvider.KIND, LLMBot.KIND, BotRuntime.KIND);
 
-    private final List<ManifestFile.Document> documents;
+    private final Manifests manifests;
 
-    private ManifestSet(List<ManifestFile.Document> documents) {
-        this.documents = documents;
+    private ManifestSet(Manifests manifests) {
+        this.manifests = manifests;
     }
 
-    /** Reads files and directories, as {@link ManifestFiles} defines them. */
-    public static ManifestSet read(List<Path> paths) throws ManifestFile.UnusableException {
-        List<ManifestFile.Document> documents = new ArrayList<>();
-        for (Path path : paths) {
-            for (Path file : files(path)) {
-                documents.addAll(ManifestFile.read(file));
-            }
-        }
-        return new ManifestSet(documents);
-    }
-
-    private static List<Path> files(Path path) throws ManifestFile.UnusableException {
-        if (!Files.exists(path)) {
-            throw new ManifestFile.UnusableException(path + ":1: no such file or directory");
-        }
-        try {
-            return ManifestFiles.list(path);
-        } catch (UncheckedIOException e) {
-            throw new ManifestFile.UnusableException(path + ":1: " + e.getMessage());
-        }
+    /** Reads files and directories, as {@link Manifests#read} does for the runtime. */
+    public static ManifestSet read(List<Path> paths) {
+        return new ManifestSet(Manifests.read(paths));
     }
 
     /** The botfleet documents, in file order; other kinds are skipped. */
-    public List<ManifestFile.Document> botfleetDocuments() {
-        return documents.stream().filter(d -> KINDS.contains(d.kind())).toList();
+    public List<ManifestDocument> botfleetDocuments() {
+        return manifests.botfleetDocuments();
     }
 
     /** The LLMProvider of {@code namespace} named {@code name}, if the set has it; only after a clean check. */
@@ -90,40 +71,33 @@ public final class ManifestSet {
     }
 
     public List<Problem> check(ManifestValidator validator) {
-        List<Problem> problems = new ArrayList<>();
-        Map<String, ManifestFile.Document> seen = new HashMap<>();
+        List<ManifestProblem> invalid = manifests.problems(validator::validate);
+        List<Problem> problems = new ArrayList<>(invalid.stream().map(Problem::error).toList());
+        Set<ManifestDocument> judged = Collections.newSetFromMap(new IdentityHashMap<>());
+        invalid.forEach(problem -> judged.add(problem.document()));
         Map<String, LLMProvider> providers = new HashMap<>();
-        Map<String, ManifestFile.Document> bots = new LinkedHashMap<>();
-        for (ManifestFile.Document document : botfleetDocuments()) {
-            List<Violation> violations = validator.validate(document.node());
-            violations.forEach(v -> problems.add(Problem.error(document, v.field(), v.message())));
-            String key = document.kind() + "/" + document.namespace() + "/" + document.name();
-            ManifestFile.Document first = seen.putIfAbsent(key, document);
-            if (first != null) {
-                problems.add(Problem.error(document, "metadata.name", "duplicate name: already defined at "
-                        + first.file() + ":" + first.line("metadata.name")));
-                continue;
-            }
-            if (!violations.isEmpty()) {
+        Map<String, ManifestDocument> bots = new LinkedHashMap<>();
+        for (ManifestDocument document : botfleetDocuments()) {
+            if (judged.contains(document)) {
                 continue;
             }
             if (document.kind().equals(LLMProvider.KIND)) {
                 providers.put(document.namespace() + "/" + document.name(), convert(document, LLMProvider.class));
             } else if (document.kind().equals(LLMBot.KIND)) {
-                bots.put(key, document);
+                bots.put(document.namespace() + "/" + document.name(), document);
             }
         }
-        Set<String> secrets = documents.stream().filter(d -> d.kind().equals("Secret"))
+        Set<String> secrets = manifests.ofKind("Secret").stream()
                 .map(d -> d.namespace() + "/" + d.name()).collect(Collectors.toSet());
-        for (ManifestFile.Document document : botfleetDocuments()) {
+        for (ManifestDocument document : botfleetDocuments()) {
             if (document.kind().equals(LLMProvider.KIND) && providers.containsKey(document.namespace() + "/" + document.name())) {
                 secretReference(document, convert(document, LLMProvider.class).getSpec().getApiKeySecretRef(),
                         "spec.apiKeySecretRef.name", secrets, problems);
             }
         }
         Map<String, List<LLMBot>> groups = new LinkedHashMap<>();
-        Map<String, ManifestFile.Document> botDocuments = new HashMap<>();
-        for (ManifestFile.Document document : bots.values()) {
+        Map<String, ManifestDocument> botDocuments = new HashMap<>();
+        for (ManifestDocument document : bots.values()) {
             LLMBot bot = convert(document, LLMBot.class);
             botDocuments.put(document.namespace() + "/" + document.name(), document);
             groups.computeIfAbsent(document.namespace() + "/" + bot.getSpec().effectiveRuntime(), g -> new ArrayList<>())
@@ -153,7 +127,7 @@ public final class ManifestSet {
         return problems;
     }
 
-    private static void references(ManifestFile.Document document, LLMBot bot, Map<String, LLMProvider> providers,
+    private static void references(ManifestDocument document, LLMBot bot, Map<String, LLMProvider> providers,
                                    List<Problem> problems) {
         List<ProviderTarget> targets = bot.getSpec().targets();
         boolean primary = bot.getSpec().getProviderRef() != null;
@@ -169,7 +143,7 @@ public final class ManifestSet {
         }
     }
 
-    private static void model(ManifestFile.Document document, String providerField, String modelField,
+    private static void model(ManifestDocument document, String providerField, String modelField,
                               String providerName, String model, Map<String, LLMProvider> providers,
                               List<Problem> problems) {
         LLMProvider provider = providers.get(document.namespace() + "/" + providerName);
@@ -183,7 +157,7 @@ public final class ManifestSet {
     }
 
     /** The values of parameter controls the API server admits as any JSON, but Poe would not take as they are. */
-    private static void parameterValues(ManifestFile.Document document, LLMBot bot, List<Problem> problems) {
+    private static void parameterValues(ManifestDocument document, LLMBot bot, List<Problem> problems) {
         ParameterControls controls = bot.getSpec().getPoe() == null ? null
                 : bot.getSpec().getPoe().getParameterControls();
         if (controls == null) {
@@ -200,7 +174,7 @@ public final class ManifestSet {
         }
     }
 
-    private static void controlValues(ManifestFile.Document document, List<? extends BaseParameterControl> controls,
+    private static void controlValues(ManifestDocument document, List<? extends BaseParameterControl> controls,
                                       String at, List<Problem> problems) {
         for (int i = 0; controls != null && i < controls.size(); i++) {
             BaseParameterControl control = controls.get(i);
@@ -221,7 +195,7 @@ public final class ManifestSet {
         }
     }
 
-    private static void operand(ManifestFile.Document document, ParameterCondition.Operand operand, String at,
+    private static void operand(ManifestDocument document, ParameterCondition.Operand operand, String at,
                                 List<Problem> problems) {
         if (operand.getParameterName() != null && operand.getLiteral() != null) {
             problems.add(Problem.warning(document, at + ".literal", "the parameterName is compared, not this literal"));
@@ -232,7 +206,7 @@ public final class ManifestSet {
         }
     }
 
-    private static void secretReference(ManifestFile.Document document, SecretKeyRef ref, String field,
+    private static void secretReference(ManifestDocument document, SecretKeyRef ref, String field,
                                         Set<String> secrets, List<Problem> problems) {
         if (ref != null && !secrets.contains(document.namespace() + "/" + ref.getName())) {
             problems.add(Problem.warning(document, field, "Secret '" + ref.getName()
@@ -240,7 +214,7 @@ public final class ManifestSet {
         }
     }
 
-    private static <T> T convert(ManifestFile.Document document, Class<T> type) {
+    private static <T> T convert(ManifestDocument document, Class<T> type) {
         try {
             return JSON.treeToValue(document.node(), type);
         } catch (JsonProcessingException e) {

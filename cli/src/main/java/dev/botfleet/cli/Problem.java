@@ -1,13 +1,20 @@
 package dev.botfleet.cli;
 
-/** One finding of {@code botfleet validate}, printed as {@code file:line: Kind/name: field: message}. */
-public record Problem(ManifestFile.Document document, String field, String message, boolean warning) {
+import dev.botfleet.api.manifest.ManifestDocument;
+import dev.botfleet.api.manifest.ManifestProblem;
 
-    public static Problem error(ManifestFile.Document document, String field, String message) {
+/** One finding of {@code botfleet validate}, printed as {@code file:line: Kind/name: field: message}. */
+public record Problem(ManifestDocument document, String field, String message, boolean warning) {
+
+    public static Problem error(ManifestDocument document, String field, String message) {
         return new Problem(document, field, message, false);
     }
 
-    public static Problem warning(ManifestFile.Document document, String field, String message) {
+    public static Problem error(ManifestProblem problem) {
+        return error(problem.document(), problem.field(), problem.message());
+    }
+
+    public static Problem warning(ManifestDocument document, String field, String message) {
         return new Problem(document, field, message, true);
     }
 

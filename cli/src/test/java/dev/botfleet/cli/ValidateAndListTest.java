@@ -343,6 +343,26 @@ class ValidateAndListTest {
     }
 
     @Test
+    void namesAreOneEachPerNamespaceAndEveryBotfleetDocumentNeedsBotfleetsApiVersion() throws IOException {
+        String twin = """
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: twin, namespace: %s}
+                spec: {providerRef: {name: openai}}
+                """;
+        Path twins = file("twins.yaml", twin.formatted("a") + "---\n" + twin.formatted("b"));
+        Cli apart = Cli.run("validate", twins.toString());
+        assertThat(apart.exitCode()).as(apart.out()).isZero();
+        assertThat(apart.out()).doesNotContain("duplicate");
+
+        Path wrong = file("wrong.yaml", twin.formatted("a").replace("v1alpha1", "v1beta1"));
+        Cli refused = Cli.run("validate", wrong.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.out()).contains(wrong + ":1: LLMBot/twin: apiVersion: must be botfleet.dev/v1alpha1, "
+                + "not 'botfleet.dev/v1beta1'");
+    }
+
+    @Test
     void aPathThatDoesNotExistIsUnusableInput() {
         Cli result = Cli.run("validate", dir.resolve("nowhere.yaml").toString());
         assertThat(result.exitCode()).isEqualTo(2);

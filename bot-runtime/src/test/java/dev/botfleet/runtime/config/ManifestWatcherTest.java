@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +47,7 @@ class ManifestWatcherTest {
     private final LiveFleet live = new LiveFleet();
 
     private ManifestWatcher watcher(Path file) {
-        return new ManifestWatcher(file, () -> new ManifestLoader(ManifestValidator.forBotfleetCrds()::validate), live,
+        return new ManifestWatcher(file, () -> new ManifestLoader(ManifestValidator.forBotfleetCrds()::validate, Optional.empty()), live,
                 registry);
     }
 
