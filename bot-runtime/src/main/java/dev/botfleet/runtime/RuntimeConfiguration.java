@@ -41,7 +41,6 @@ import dev.botfleet.runtime.web.BodyBudget;
 import dev.botfleet.runtime.web.ConnectionGuard;
 import dev.botfleet.runtime.web.Drain;
 import dev.botfleet.runtime.web.DroppedErrors;
-import dev.botfleet.runtime.web.PoeEndpoint;
 import dev.botfleet.runtime.web.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -201,17 +200,6 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    PoeEndpoint poeEndpoint(LiveFleet live, SecretResolver secrets, SecretRedactor redactor, BotHandler handler,
-                            ObjectMapper json, RuntimeProperties properties, MeterRegistry registry, Drain drain,
-                            BotMetrics metrics) {
-        return new PoeEndpoint(live, new AccessKeyCheck(secrets), new PoeRequests(json), handler,
-                new PoeStream(redactor, new PoeFrames(new PoeEventCodec(json), properties.poe(),
-                        properties.keepAlive())),
-                json, (int) properties.maxRequestSize().toBytes(),
-                new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry), drain, metrics);
-    }
-
-    @Bean
     Drain drain(RuntimeProperties properties, MeterRegistry registry) {
         return new Drain(properties.drainTimeout(), registry);
     }
@@ -229,7 +217,14 @@ public class RuntimeConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> poeRoutes(PoeEndpoint endpoint, RuntimeProperties properties) {
-        return Routes.of(endpoint, properties.listBots());
+    RouterFunction<ServerResponse> poeRoutes(LiveFleet live, SecretResolver secrets, SecretRedactor redactor,
+                                             BotHandler handler, ObjectMapper json, RuntimeProperties properties,
+                                             MeterRegistry registry, Drain drain, BotMetrics metrics) {
+        PoeStream stream = new PoeStream(redactor, new PoeFrames(new PoeEventCodec(json), properties.poe(),
+                properties.keepAlive()));
+        return Routes.of(new Routes.Parts(live, new AccessKeyCheck(secrets), new PoeRequests(json),
+                (int) properties.maxRequestSize().toBytes(),
+                new BodyBudget(properties.maxInflightBodyBytes().toBytes(), registry), drain, stream, handler,
+                metrics, json), properties.listBots());
     }
 }

@@ -3,10 +3,17 @@ package dev.botfleet.runtime.web;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.SecretKeyRef;
 import dev.botfleet.handler.poe.PoeRequestException;
+import dev.botfleet.runtime.FleetContext;
 import dev.botfleet.runtime.config.Fleet;
 import dev.botfleet.runtime.secrets.SecretResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,7 +24,7 @@ import java.util.Optional;
  * compared ignoring case, the key in constant time. A bot without {@code accessKeySecretRef} accepts everyone;
  * a bot whose key cannot be found refuses everyone (fail closed).
  */
-public final class AccessKeyCheck {
+public final class AccessKeyCheck implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
     private static final Logger log = LoggerFactory.getLogger(AccessKeyCheck.class);
     private static final String SCHEME = "bearer ";
@@ -26,6 +33,14 @@ public final class AccessKeyCheck {
 
     public AccessKeyCheck(SecretResolver secrets) {
         this.secrets = secrets;
+    }
+
+    /** Lets through a request to the bot {@link RequestedBot#find} found only with that bot's key. */
+    @Override
+    public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
+        FleetContext context = RequestedBot.of(request);
+        verify(context.bot(), context.fleet(), request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+        return next.handle(request);
     }
 
     public void verify(LLMBot bot, Fleet fleet, String authorization) {
