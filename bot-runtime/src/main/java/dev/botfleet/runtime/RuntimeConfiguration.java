@@ -49,8 +49,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -201,7 +203,18 @@ public class RuntimeConfiguration {
 
     @Bean
     Drain drain(RuntimeProperties properties, MeterRegistry registry) {
-        return new Drain(properties.drainTimeout(), registry);
+        return new Drain(properties.drainTimeout(), Schedulers.parallel(), registry);
+    }
+
+    /**
+     * Spring's lifecycle processor, waiting for each shutdown phase as long as the drain may take: one timeout, the
+     * drain's, decides how long a stopping runtime lets answers finish.
+     */
+    @Bean
+    DefaultLifecycleProcessor lifecycleProcessor(Drain drain) {
+        DefaultLifecycleProcessor processor = new DefaultLifecycleProcessor();
+        processor.setTimeoutPerShutdownPhase(drain.shutdownPhaseTimeout().toMillis());
+        return processor;
     }
 
     /** Installed with the server: resets by callers after their request ended are not logged as errors. */

@@ -10,8 +10,10 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,23 +21,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server stops listening, readiness has already gone false and new queries are answered with an error that allows a
  * retry (which Poe's client sends again, and the Service to another replica); the answers still open may finish
  * within the drain timeout, and those that have not by then end with a retryable Poe {@code error}.
+ *
+ * <p>The stop is asynchronous: no thread waits, the context is told when the last answer has ended, and
+ * {@link #shutdownPhaseTimeout} is how long the context must be willing to wait for that.
  */
 public final class Drain implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Drain.class);
     /** How long answers ended at the deadline get to write their last events. */
-    private static final Duration FLUSH = Duration.ofSeconds(2);
-    private static final Duration POLL = Duration.ofMillis(50);
+    static final Duration FLUSH = Duration.ofSeconds(2);
 
     private final Duration timeout;
+    private final Scheduler timer;
     private final AtomicInteger open = new AtomicInteger();
     private final Sinks.One<Boolean> deadline = Sinks.one();
+    private final Sinks.Empty<Void> noneOpen = Sinks.empty();
     private volatile boolean draining;
     private volatile boolean deadlinePassed;
     private volatile boolean running;
 
-    public Drain(Duration timeout, MeterRegistry registry) {
+    /** @param timer where the drain timeout is counted */
+    public Drain(Duration timeout, Scheduler timer, MeterRegistry registry) {
         this.timeout = timeout;
+        this.timer = timer;
         Gauge.builder("botfleet.streams.open", open, AtomicInteger::get)
                 .description("Answers being streamed").register(registry);
     }
@@ -43,6 +51,11 @@ public final class Drain implements SmartLifecycle {
     /** Whether the runtime is shutting down and takes no new queries. */
     public boolean draining() {
         return draining;
+    }
+
+    /** The longest a drain takes: the drain timeout, then the time to write the last events. */
+    public Duration shutdownPhaseTimeout() {
+        return timeout.plus(FLUSH);
     }
 
     /**
@@ -55,7 +68,11 @@ public final class Drain implements SmartLifecycle {
             return answer.takeUntilOther(deadline.asMono())
                     .concatWith(Mono.fromSupplier(() -> deadlinePassed
                             ? UserError.SERVER_RESTARTING.in(languageCode) : null))
-                    .doFinally(signal -> open.decrementAndGet());
+                    .doFinally(signal -> {
+                        if (open.decrementAndGet() == 0 && draining) {
+                            noneOpen.tryEmitEmpty();
+                        }
+                    });
         });
     }
 
@@ -64,33 +81,40 @@ public final class Drain implements SmartLifecycle {
         running = true;
     }
 
+    /** Drains, and runs {@code stopped} once no answer is open, or the deadline and the flush after it have passed. */
     @Override
-    public void stop() {
+    public void stop(Runnable stopped) {
         draining = true;
-        if (open.get() > 0) {
-            log.info("draining: {} answer(s) open, waiting up to {}", open.get(), timeout);
-            if (!awaitNoneOpen(timeout)) {
-                log.warn("draining: {} answer(s) still open after {}, ending them with a retryable error",
-                        open.get(), timeout);
-                deadlinePassed = true;
-                deadline.tryEmitValue(Boolean.TRUE);
-                awaitNoneOpen(FLUSH);
-            }
+        int answers = open.get();
+        if (answers == 0) {
+            noneOpen.tryEmitEmpty();
+        } else {
+            log.info("draining: {} answer(s) open, waiting up to {}", answers, timeout);
         }
-        running = false;
+        noneOpen.asMono()
+                .timeout(timeout, Mono.defer(() -> {
+                    log.warn("draining: {} answer(s) still open after {}, ending them with a retryable error",
+                            open.get(), timeout);
+                    deadlinePassed = true;
+                    deadline.tryEmitValue(Boolean.TRUE);
+                    return noneOpen.asMono().timeout(FLUSH, Mono.empty(), timer);
+                }), timer)
+                .doFinally(signal -> {
+                    running = false;
+                    stopped.run();
+                })
+                .subscribe();
     }
 
-    private boolean awaitNoneOpen(Duration limit) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (open.get() > 0 && System.nanoTime() < end) {
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    @Override
+    public void stop() {
+        CountDownLatch stopped = new CountDownLatch(1);
+        stop(stopped::countDown);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return open.get() == 0;
     }
 
     @Override

@@ -3,22 +3,34 @@ package dev.botfleet.runtime.web;
 import dev.botfleet.handler.poe.PoeEvent;
 import dev.botfleet.runtime.poe.UserError;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+/** The drain in virtual time: what happens at which instant, exactly. */
 class DrainTest {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Drain drain = new Drain(Duration.ofMillis(300), registry);
+    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    private final Drain drain = new Drain(TIMEOUT, clock, registry);
+    private final AtomicInteger stopped = new AtomicInteger();
+
+    @AfterEach
+    void disposeClock() {
+        clock.dispose();
+    }
 
     private double openStreams() {
         return registry.get("botfleet.streams.open").gauge().value();
@@ -44,23 +56,32 @@ class DrainTest {
         assertThat(drain.isRunning()).isTrue();
         assertThat(drain.draining()).isFalse();
 
-        long started = System.nanoTime();
-        drain.stop();
+        drain.stop(stopped::incrementAndGet);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(200));
+        assertThat(stopped).as("stopped without any time passing").hasValue(1);
         assertThat(drain.draining()).isTrue();
         assertThat(drain.isRunning()).isFalse();
     }
 
     @Test
-    void anAnswerThatEndsWithinTheTimeoutIsLeftAlone() {
+    void theDrainEndsWhenTheLastOpenAnswerEndsWithinTheTimeout() {
+        Sinks.Many<PoeEvent> first = Sinks.many().unicast().onBackpressureBuffer();
+        Sinks.Many<PoeEvent> second = Sinks.many().unicast().onBackpressureBuffer();
         List<PoeEvent> received = new CopyOnWriteArrayList<>();
-        drain.track(Flux.<PoeEvent>just(new PoeEvent.Text("a"), new PoeEvent.Text("b"))
-                        .delayElements(Duration.ofMillis(50)), "en")
-                .subscribe(received::add);
+        drain.track(first.asFlux(), "en").subscribe(received::add);
+        drain.track(second.asFlux(), "en").subscribe(received::add);
 
-        drain.stop();
+        drain.stop(stopped::incrementAndGet);
+        clock.advanceTimeBy(Duration.ofSeconds(10));
+        first.tryEmitNext(new PoeEvent.Text("a"));
+        first.tryEmitComplete();
+        assertThat(stopped).as("one answer still open").hasValue(0);
 
+        clock.advanceTimeBy(Duration.ofSeconds(10));
+        second.tryEmitNext(new PoeEvent.Text("b"));
+        second.tryEmitComplete();
+
+        assertThat(stopped).hasValue(1);
         assertThat(received).containsExactly(new PoeEvent.Text("a"), new PoeEvent.Text("b"));
         assertThat(openStreams()).isZero();
     }
@@ -71,16 +92,32 @@ class DrainTest {
         drain.track(Flux.concat(Flux.<PoeEvent>just(new PoeEvent.Text("partial")), Flux.never()), "de")
                 .subscribe(received::add);
 
-        long started = System.nanoTime();
-        drain.stop();
+        drain.stop(stopped::incrementAndGet);
+        clock.advanceTimeBy(TIMEOUT.minusMillis(1));
+        assertThat(received).containsExactly(new PoeEvent.Text("partial"));
+        assertThat(stopped).hasValue(0);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(300),
-                Duration.ofSeconds(2));
-        await().atMost(Duration.ofSeconds(1)).until(() -> received.size() == 2);
-        assertThat(received).containsExactly(new PoeEvent.Text("partial"),
-                UserError.SERVER_RESTARTING.in("de"));
+        clock.advanceTimeBy(Duration.ofMillis(1));
+
+        assertThat(received).containsExactly(new PoeEvent.Text("partial"), UserError.SERVER_RESTARTING.in("de"));
         assertThat(((PoeEvent.Error) received.get(1)).allowRetry()).isTrue();
         assertThat(openStreams()).isZero();
+        assertThat(stopped).as("the ended answer wrote its error; nothing to flush").hasValue(1);
+    }
+
+    @Test
+    void anAnswerWhoseCallerTakesNoMoreIsGivenUpAfterTheFlush() {
+        drain.track(Flux.never(), "en").subscribe();
+        drain.track(Flux.never(), "en").subscribe(event -> { }, error -> { }, () -> { }, noDemand -> { });
+
+        drain.stop(stopped::incrementAndGet);
+        clock.advanceTimeBy(TIMEOUT);
+        assertThat(openStreams()).as("the caller never takes its error").isEqualTo(1);
+        assertThat(stopped).hasValue(0);
+
+        clock.advanceTimeBy(Drain.FLUSH);
+        assertThat(stopped).hasValue(1);
+        assertThat(drain.shutdownPhaseTimeout()).isEqualTo(TIMEOUT.plus(Drain.FLUSH));
     }
 
     @Test

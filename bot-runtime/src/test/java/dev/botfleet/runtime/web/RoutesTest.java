@@ -24,6 +24,7 @@ import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
@@ -43,7 +44,7 @@ class RoutesTest {
              "user_id": "u", "conversation_id": "c", "message_id": "m"}""";
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Drain drain = new Drain(Duration.ofMillis(100), registry);
+    private final Drain drain = new Drain(Duration.ofMillis(100), Schedulers.parallel(), registry);
     private final BodyBudget budget = new BodyBudget(1_000, registry);
     private final List<String> answered = new CopyOnWriteArrayList<>();
     private final BotHandler handler = (context, query) -> {
