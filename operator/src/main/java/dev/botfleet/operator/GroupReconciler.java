@@ -185,11 +185,11 @@ public class GroupReconciler implements Reconciler<BotRuntime> {
                 .toList();
         BotRuntimeSpec custom = overrides.orElseGet(BotRuntimeSpec::new);
 
-        ConfigMap configMap = writer.apply(GroupWorkload.configMap(group, config, servedBots), configMaps);
-        writer.applyOwned(GroupWorkload.deployment(group,
-                GroupWorkload.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides,
-                GroupWorkload.drainTimeout(overrides, config.providers())), deployments);
-        writer.applyOwned(GroupWorkload.service(group, configMap), services);
+        ConfigMap configMap = writer.apply(GroupObjects.configMap(group, config, servedBots), configMaps);
+        writer.applyOwned(GroupDeployment.deployment(group,
+                GroupDeployment.mountedSecrets(servedBots, config.providers()), settings, configMap, overrides,
+                GroupDeployment.drainTimeout(overrides, config.providers())), deployments);
+        writer.applyOwned(GroupObjects.service(group, configMap), services);
         applyOrRemove(GroupScaling.autoscaler(group, custom, configMap), group.objectsId(), autoscalers);
         applyOrRemove(GroupScaling.disruptionBudget(group, custom, settings, configMap), group.objectsId(),
                 disruptionBudgets);

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,7 @@ final class GroupScaling {
     /** The Deployment's replicas, or null when an autoscaler sets them. */
     static Integer fixedReplicas(BotRuntimeSpec custom, OperatorSettings settings) {
         return custom.getAutoscaling() != null ? null
-                : GroupWorkload.or(custom.getReplicas(), settings.runtimeReplicas());
+                : Objects.requireNonNullElse(custom.getReplicas(), settings.runtimeReplicas());
     }
 
     static Optional<HorizontalPodAutoscaler> autoscaler(RuntimeGroup group, BotRuntimeSpec custom, HasMetadata owner) {
@@ -65,13 +66,13 @@ final class GroupScaling {
                 .withMetrics(metrics)
                 .endSpec()
                 .build();
-        return Optional.of(GroupWorkload.withHash(autoscaler, autoscaler.getSpec()));
+        return Optional.of(DesiredHash.stamp(autoscaler, autoscaler.getSpec()));
     }
 
     /** A budget while the group may run more than one pod and the BotRuntime has not turned it off. */
     static Optional<PodDisruptionBudget> disruptionBudget(RuntimeGroup group, BotRuntimeSpec custom,
                                                           OperatorSettings settings, HasMetadata owner) {
-        DisruptionBudget budget = GroupWorkload.or(custom.getDisruptionBudget(), new DisruptionBudget());
+        DisruptionBudget budget = Objects.requireNonNullElse(custom.getDisruptionBudget(), new DisruptionBudget());
         int mostReplicas = custom.getAutoscaling() != null ? custom.getAutoscaling().getMaxReplicas()
                 : fixedReplicas(custom, settings);
         if (!budget.effectiveEnabled() || mostReplicas <= 1) {
@@ -84,11 +85,11 @@ final class GroupScaling {
                 .withMaxUnavailable(new IntOrString(budget.effectiveMaxUnavailable()))
                 .endSpec()
                 .build();
-        return Optional.of(GroupWorkload.withHash(disruptionBudget, disruptionBudget.getSpec()));
+        return Optional.of(DesiredHash.stamp(disruptionBudget, disruptionBudget.getSpec()));
     }
 
     private static ObjectMeta ownedMetadata(RuntimeGroup group, HasMetadata owner) {
-        return new ObjectMetaBuilder(GroupWorkload.metadata(group)).withOwnerReferences(GroupWorkload.owner(owner))
+        return new ObjectMetaBuilder(GroupObjects.metadata(group)).withOwnerReferences(GroupObjects.owner(owner))
                 .build();
     }
 }

@@ -52,7 +52,7 @@ public final class GroupWriter {
      */
     public <R extends HasMetadata> R applyOwned(R desired, InformerEventSource<R, ?> cache) {
         return write(desired, cache, (current, wanted) ->
-                Objects.equals(GroupWorkload.hashOf(current), GroupWorkload.hashOf(wanted))
+                Objects.equals(DesiredHash.of(current), DesiredHash.of(wanted))
                         && undrifted(current, wanted));
     }
 

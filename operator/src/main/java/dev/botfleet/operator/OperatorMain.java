@@ -42,6 +42,8 @@ public final class OperatorMain {
      * the runtime groups' objects are written by {@link GroupWriter}.
      */
     public static Operator create(KubernetesClient client, OperatorSettings settings) {
+        // Read now, so that a template the operator cannot use stops it at once, with what is missing.
+        RuntimeTemplate.shipped();
         Operator operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())

@@ -25,7 +25,7 @@ class GroupScalingTest {
 
     private static final RuntimeGroup GROUP = new RuntimeGroup("team-a", "web");
     private static final OperatorSettings SETTINGS = OperatorTestBase.settingsForMock(Map.of());
-    private static final ConfigMap OWNER = GroupWorkloadTest.owner("botfleet-web");
+    private static final ConfigMap OWNER = GroupObjectsTest.owner("botfleet-web");
 
     private static BotRuntimeSpec spec(String yaml) {
         return Serialization.unmarshal("""
@@ -46,7 +46,7 @@ class GroupScalingTest {
     }
 
     private static Deployment deployment(BotRuntimeSpec spec, Duration drain) {
-        return GroupWorkload.deployment(GROUP, new TreeMap<>(), SETTINGS, OWNER, Optional.of(spec), drain);
+        return GroupDeployment.deployment(GROUP, new TreeMap<>(), SETTINGS, OWNER, Optional.of(spec), drain);
     }
 
     @Test
@@ -71,7 +71,7 @@ class GroupScalingTest {
                 .isEqualTo("botfleet_streams_open");
         assertThat(autoscaler.getSpec().getMetrics().get(1).getPods().getTarget().getAverageValue().toString())
                 .isEqualTo("200");
-        assertThat(GroupWorkload.hashOf(autoscaler)).isNotBlank();
+        assertThat(DesiredHash.of(autoscaler)).isNotBlank();
         assertThat(deployment(spec, Duration.ofMinutes(2)).getSpec().getReplicas()).isNull();
         assertThat(GroupScaling.disruptionBudget(GROUP, spec, SETTINGS, OWNER)).isPresent();
     }
@@ -117,12 +117,12 @@ class GroupScalingTest {
 
     @Test
     void theDrainTimeoutIsTwiceTheLongestProviderTimeoutUnlessTheBotRuntimeSetsIt() {
-        assertThat(GroupWorkload.drainTimeout(Optional.empty(), List.of(provider("30s"), provider("2m"))))
+        assertThat(GroupDeployment.drainTimeout(Optional.empty(), List.of(provider("30s"), provider("2m"))))
                 .isEqualTo(Duration.ofMinutes(4));
-        assertThat(GroupWorkload.drainTimeout(Optional.empty(), List.of())).isEqualTo(Duration.ofMinutes(2));
-        assertThat(GroupWorkload.drainTimeout(Optional.of(new BotRuntimeSpec()), List.of(provider("10s"))))
+        assertThat(GroupDeployment.drainTimeout(Optional.empty(), List.of())).isEqualTo(Duration.ofMinutes(2));
+        assertThat(GroupDeployment.drainTimeout(Optional.of(new BotRuntimeSpec()), List.of(provider("10s"))))
                 .isEqualTo(Duration.ofSeconds(20));
-        assertThat(GroupWorkload.drainTimeout(Optional.of(spec("{drainTimeout: 90s}")), List.of(provider("10m"))))
+        assertThat(GroupDeployment.drainTimeout(Optional.of(spec("{drainTimeout: 90s}")), List.of(provider("10m"))))
                 .isEqualTo(Duration.ofSeconds(90));
     }
 
@@ -133,8 +133,8 @@ class GroupScalingTest {
         assertThat(pod.getContainers().get(0).getArgs()).contains("--botfleet.drain-timeout=91s");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(5 + 91 + 10);
         assertThat(pod.getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5);
-        assertThat(GroupWorkload.hashOf(deployment(new BotRuntimeSpec(), Duration.ofSeconds(91))))
-                .isNotEqualTo(GroupWorkload.hashOf(deployment(new BotRuntimeSpec(), Duration.ofSeconds(92))));
+        assertThat(DesiredHash.of(deployment(new BotRuntimeSpec(), Duration.ofSeconds(91))))
+                .isNotEqualTo(DesiredHash.of(deployment(new BotRuntimeSpec(), Duration.ofSeconds(92))));
     }
 
     @Test

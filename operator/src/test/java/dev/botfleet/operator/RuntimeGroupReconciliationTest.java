@@ -101,12 +101,12 @@ class RuntimeGroupReconciliationTest extends OperatorTestBase {
     @Test
     void aNewSecretReferenceChangesThePodTemplate() {
         openaiWithAssistant();
-        String hashBefore = GroupWorkload.hashOf(deployment("default"));
+        String hashBefore = DesiredHash.of(deployment("default"));
 
         secret("poe-helper", Map.of("access-key", "another-access-key"));
         bot("helper", "openai", "default", "accessKeySecretRef: {name: poe-helper, key: access-key}");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !hashBefore.equals(GroupWorkload.hashOf(deployment("default"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !hashBefore.equals(DesiredHash.of(deployment("default"))));
         assertThat(deployment("default").getSpec().getTemplate().getSpec().getVolumes())
                 .anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
                         .isEqualTo("poe-helper"));

@@ -27,7 +27,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-class GroupWorkloadTest {
+class GroupObjectsTest {
 
     private static DeploymentSpec spec(Map<String, String> labels) {
         return new DeploymentSpecBuilder().withNewSelector().withMatchLabels(labels).endSelector()
@@ -45,7 +45,7 @@ class GroupWorkloadTest {
     private static Deployment render(Map<String, String> variables) {
         OperatorSettings settings = OperatorTestBase.settingsForMock(variables);
         ConfigMap owner = owner("botfleet-default");
-        return GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(), settings, owner,
+        return GroupDeployment.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(), settings, owner,
                 Optional.empty(), Duration.ofMinutes(2));
     }
 
@@ -92,7 +92,7 @@ class GroupWorkloadTest {
 
         BotRuntimeSpec custom = yaml("redis: {url: 'redis://bots@redis-b:6379/3', onFailure: closed}",
                 BotRuntimeSpec.class);
-        var own = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
+        var own = GroupDeployment.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
                 OperatorTestBase.settingsForMock(Map.of("BOTFLEET_REDIS", "{\"url\":\"redis://other:6379\"}")),
                 owner("botfleet-default"), Optional.of(custom), Duration.ofMinutes(2))
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -121,7 +121,7 @@ class GroupWorkloadTest {
                 """, LLMBot.class);
         GroupConfig config = GroupConfig.render(List.of(one, two), name -> Optional.empty());
 
-        ConfigMap map = GroupWorkload.configMap(new RuntimeGroup("team-a", "default"), config, List.of(one, two));
+        ConfigMap map = GroupObjects.configMap(new RuntimeGroup("team-a", "default"), config, List.of(one, two));
 
         assertThat(map.getMetadata().getName()).isEqualTo("botfleet-default");
         assertThat(map.getMetadata().getNamespace()).isEqualTo("team-a");
@@ -147,12 +147,12 @@ class GroupWorkloadTest {
                 metadata: {name: p, namespace: team-a}
                 spec: {baseUrl: 'https://x/v1', defaultModel: m, apiKeySecretRef: {name: poe, key: api-key}}
                 """, LLMProvider.class);
-        SortedMap<String, SortedSet<String>> secrets = GroupWorkload.mountedSecrets(List.of(bot), List.of(provider));
+        SortedMap<String, SortedSet<String>> secrets = GroupDeployment.mountedSecrets(List.of(bot), List.of(provider));
         assertThat(secrets).containsOnlyKeys("poe");
         assertThat(secrets.get("poe")).containsExactly("access-key", "api-key");
 
         ConfigMap owner = owner("botfleet-default");
-        Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), secrets,
+        Deployment deployment = GroupDeployment.deployment(new RuntimeGroup("team-a", "default"), secrets,
                 OperatorTestBase.settingsForMock(Map.of()), owner, Optional.empty(), Duration.ofMinutes(2));
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement().satisfies(volume -> {
@@ -163,13 +163,13 @@ class GroupWorkloadTest {
         });
         assertThat(pod.getContainers().get(0).getVolumeMounts())
                 .anySatisfy(mount -> {
-                    assertThat(mount.getMountPath()).isEqualTo(GroupWorkload.SECRETS_DIR + "poe");
+                    assertThat(mount.getMountPath()).isEqualTo(RuntimeTemplate.shipped().secretsDir() + "poe");
                     assertThat(mount.getReadOnly()).isTrue();
                 });
-        assertThat(GroupWorkload.SECRETS_DIR).isEqualTo("/etc/botfleet/secrets/");
+        assertThat(RuntimeTemplate.shipped().secretsDir()).isEqualTo("/etc/botfleet/secrets/");
         assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getName()).isEqualTo("botfleet-default"));
-        assertThat(GroupWorkload.hashOf(deployment)).hasSize(32);
+        assertThat(DesiredHash.of(deployment)).hasSize(32);
     }
 
     @Test
@@ -188,7 +188,7 @@ class GroupWorkloadTest {
                   podAnnotations: {note: x}
                 """, dev.botfleet.api.BotRuntime.class).getSpec();
         ConfigMap owner = owner("botfleet-default");
-        Deployment deployment = GroupWorkload.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
+        Deployment deployment = GroupDeployment.deployment(new RuntimeGroup("team-a", "default"), new TreeMap<>(),
                 OperatorTestBase.settingsForMock(Map.of()), owner, Optional.of(custom), Duration.ofMinutes(2));
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 
@@ -202,19 +202,19 @@ class GroupWorkloadTest {
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("note", "x");
         assertThat(deployment.getSpec().getSelector().getMatchLabels()).isEqualTo(new RuntimeGroup("team-a",
                 "default").selector());
-        assertThat(GroupWorkload.hashOf(deployment)).isNotEqualTo(GroupWorkload.hashOf(render(Map.of())));
+        assertThat(DesiredHash.of(deployment)).isNotEqualTo(DesiredHash.of(render(Map.of())));
     }
 
     @Test
     void theServiceRoutesThePoePortAndTheManagementPortToTheGroupsPods() {
         ConfigMap owner = owner("botfleet-default");
-        io.fabric8.kubernetes.api.model.Service service = GroupWorkload.service(new RuntimeGroup("team-a", "default"),
+        io.fabric8.kubernetes.api.model.Service service = GroupObjects.service(new RuntimeGroup("team-a", "default"),
                 owner);
         assertThat(service.getSpec().getSelector()).isEqualTo(new RuntimeGroup("team-a", "default").selector());
         assertThat(service.getSpec().getPorts()).extracting(port -> port.getName() + ":" + port.getPort() + "->"
                 + port.getTargetPort().getStrVal()).containsExactly("http:80->http", "management:8081->management");
-        assertThat(GroupWorkload.hashOf(service)).hasSize(32);
-        assertThat(GroupWorkload.hashOf(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+        assertThat(DesiredHash.of(service)).hasSize(32);
+        assertThat(DesiredHash.of(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
                 .withName("unannotated").endMetadata().build())).isNull();
     }
 
@@ -238,6 +238,6 @@ class GroupWorkloadTest {
         otherOrder.put("app.kubernetes.io/name", "bot-runtime");
         otherOrder.put("botfleet.dev/runtime", "default");
 
-        assertThat(GroupWorkload.canonicalJson(spec(oneOrder))).isEqualTo(GroupWorkload.canonicalJson(spec(otherOrder)));
+        assertThat(DesiredHash.canonicalJson(spec(oneOrder))).isEqualTo(DesiredHash.canonicalJson(spec(otherOrder)));
     }
 }

@@ -1,11 +1,7 @@
 package dev.botfleet.operator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.botfleet.api.BotRuntimeSpec;
 import dev.botfleet.api.Durations;
-import dev.botfleet.api.GroupConfig;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
 import dev.botfleet.api.LLMProviderSpec;
@@ -13,20 +9,14 @@ import dev.botfleet.api.SecretKeyRef;
 import dev.botfleet.api.SharedCounts;
 import dev.botfleet.api.poe.PoeApi;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
@@ -35,14 +25,8 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,37 +37,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What a runtime group's ConfigMap, Deployment and Service should look like. The Deployment and Service carry a
- * hash of their desired spec, so a change is detected without comparing against fields the API server defaults.
+ * What a runtime group's Deployment should look like: the runtime template filled in with the group's image,
+ * replicas, scheduling, Secret volumes, drain timeout and grace period, carrying the hash of its desired spec.
  */
-public final class GroupWorkload {
+public final class GroupDeployment {
 
-    public static final String HASH_ANNOTATION = "botfleet.dev/desired-hash";
-    private static final Deployment TEMPLATE = loadTemplate();
-    /** Where the template's runtime looks for Secrets ({@code --secrets-dir}); each Secret is mounted below it. */
-    static final String SECRETS_DIR = TEMPLATE.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()
-            .stream().filter(argument -> argument.startsWith("--secrets-dir=")).findFirst().orElseThrow()
-            .substring("--secrets-dir=".length()) + "/";
-    /** The template's preStop sleep: the pod keeps serving while Services stop routing to it, then drains. */
-    static final long PRE_STOP_SECONDS = TEMPLATE.getSpec().getTemplate().getSpec().getContainers().get(0)
-            .getLifecycle().getPreStop().getSleep().getSeconds();
     /** Time for the JVM to stop after the drain, within the termination grace period. */
     static final long SHUTDOWN_SECONDS = 10;
     /** Where the scheduler spreads a group's pods by default, as far as it can. */
     private static final List<String> SPREAD_ACROSS = List.of("kubernetes.io/hostname", "topology.kubernetes.io/zone");
 
-    private static final ObjectMapper CANONICAL = Serialization.jsonMapper().copy()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
-    private GroupWorkload() {
-    }
-
-    public static ConfigMap configMap(RuntimeGroup group, GroupConfig config, List<LLMBot> owners) {
-        return new ConfigMapBuilder()
-                .withMetadata(new ObjectMetaBuilder(metadata(group))
-                        .withOwnerReferences(owners.stream().map(GroupWorkload::owner).toList()).build())
-                .withData(Map.of(RuntimeGroup.CONFIG_KEY, config.yaml()))
-                .build();
+    private GroupDeployment() {
     }
 
     /** The Secret keys a group's pods need: each bot's access key and each used provider's API key. */
@@ -117,12 +81,13 @@ public final class GroupWorkload {
     public static Deployment deployment(RuntimeGroup group, SortedMap<String, SortedSet<String>> secrets,
                                         OperatorSettings settings, ConfigMap owner, Optional<BotRuntimeSpec> overrides,
                                         Duration drainTimeout) {
+        RuntimeTemplate template = RuntimeTemplate.shipped();
         BotRuntimeSpec custom = overrides.orElseGet(BotRuntimeSpec::new);
         Map<String, String> podLabels = new TreeMap<>(Objects.requireNonNullElse(custom.getPodLabels(), Map.of()));
         podLabels.putAll(group.labels());
         long drainSeconds = Math.max(1, (drainTimeout.toMillis() + 999) / 1000);
-        Deployment deployment = new DeploymentBuilder(Serialization.clone(TEMPLATE))
-                .withMetadata(new ObjectMetaBuilder(metadata(group)).withOwnerReferences(owner(owner)).build())
+        Deployment deployment = new DeploymentBuilder(template.deployment())
+                .withMetadata(new ObjectMetaBuilder(GroupObjects.metadata(group)).withOwnerReferences(GroupObjects.owner(owner)).build())
                 .editSpec()
                 .withReplicas(GroupScaling.fixedReplicas(custom, settings))
                 .withSelector(new LabelSelectorBuilder().withMatchLabels(group.selector()).build())
@@ -143,7 +108,7 @@ public final class GroupWorkload {
         if (redis != null) {
             shareCounts(runtime, redis, group.namespace());
         }
-        pod.setTerminationGracePeriodSeconds(PRE_STOP_SECONDS + drainSeconds + SHUTDOWN_SECONDS);
+        pod.setTerminationGracePeriodSeconds(template.preStopSeconds() + drainSeconds + SHUTDOWN_SECONDS);
         List<TopologySpreadConstraint> spread = or(custom.getTopologySpreadConstraints(), spread(group));
         pod.setTopologySpreadConstraints(spread.isEmpty() ? null : spread);
         runtime.setImage(or(custom.getImage(), settings.runtimeImage()));
@@ -163,9 +128,9 @@ public final class GroupWorkload {
             String volume = "secret-" + index++;
             pod.getVolumes().add(secretVolume(volume, secret.getKey(), secret.getValue()));
             runtime.getVolumeMounts().add(new VolumeMountBuilder().withName(volume)
-                    .withMountPath(SECRETS_DIR + secret.getKey()).withReadOnly(true).build());
+                    .withMountPath(template.secretsDir() + secret.getKey()).withReadOnly(true).build());
         }
-        return withHash(deployment, deployment.getSpec());
+        return DesiredHash.stamp(deployment, deployment.getSpec());
     }
 
     /**
@@ -200,32 +165,8 @@ public final class GroupWorkload {
                 .build()).toList();
     }
 
-    static <T> T or(T value, T fallback) {
+    private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
-    }
-
-    public static Service service(RuntimeGroup group, ConfigMap owner) {
-        Service service = new ServiceBuilder()
-                .withMetadata(new ObjectMetaBuilder(metadata(group)).withOwnerReferences(owner(owner)).build())
-                .withNewSpec()
-                .withType("ClusterIP")
-                .withSelector(group.selector())
-                .addNewPort().withName("http").withPort(80).withNewTargetPort("http").withProtocol("TCP").endPort()
-                .addNewPort().withName("management").withPort(8081).withNewTargetPort("management")
-                .withProtocol("TCP").endPort()
-                .endSpec()
-                .build();
-        return withHash(service, service.getSpec());
-    }
-
-    public static String hashOf(io.fabric8.kubernetes.api.model.HasMetadata resource) {
-        Map<String, String> annotations = resource.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(HASH_ANNOTATION);
-    }
-
-    static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withHash(T resource, Object spec) {
-        resource.getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, sha256(canonicalJson(spec))));
-        return resource;
     }
 
     private static Volume secretVolume(String name, String secret, SortedSet<String> keys) {
@@ -242,50 +183,6 @@ public final class GroupWorkload {
     private static void add(SortedMap<String, SortedSet<String>> secrets, SecretKeyRef ref) {
         if (ref != null) {
             secrets.computeIfAbsent(ref.getName(), name -> new TreeSet<>()).add(ref.getKey());
-        }
-    }
-
-    static ObjectMeta metadata(RuntimeGroup group) {
-        return new ObjectMetaBuilder().withName(group.objectName()).withNamespace(group.namespace())
-                .withLabels(group.labels()).build();
-    }
-
-    static OwnerReference owner(io.fabric8.kubernetes.api.model.HasMetadata owner) {
-        return new OwnerReferenceBuilder()
-                .withApiVersion(owner.getApiVersion())
-                .withKind(owner.getKind())
-                .withName(owner.getMetadata().getName())
-                .withUid(owner.getMetadata().getUid())
-                .build();
-    }
-
-    /**
-     * The spec as JSON with every map's keys sorted: label and resource maps built with {@code Map.of} iterate in
-     * an order that changes from one JVM to the next, and a hash over that order made a restarted operator
-     * rewrite every Deployment and Service.
-     */
-    static String canonicalJson(Object spec) {
-        try {
-            return CANONICAL.writeValueAsString(spec);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Deployment loadTemplate() {
-        try (InputStream in = GroupWorkload.class.getResourceAsStream("/runtime-deployment.yaml")) {
-            return Serialization.unmarshal(in, Deployment.class);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }
