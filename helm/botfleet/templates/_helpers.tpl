@@ -63,8 +63,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: [secrets]
   verbs: {{ .Values.watchSecrets | ternary "[get, list, watch]" "[get]" }}
-# An Event on a resource for each transition to a failure.
+# An Event on a resource for each transition to a failure; the same event again raises its count.
 - apiGroups: [""]
   resources: [events]
-  verbs: [create]
+  verbs: [create, get, patch]
 {{- end -}}

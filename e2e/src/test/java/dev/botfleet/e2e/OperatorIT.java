@@ -168,6 +168,14 @@ class OperatorIT {
                 stringData: {access-key: poe-key}
                 """);
         Bots.awaitReason(client, namespace, "no-key", "Ready");
+
+        // The same failure again is counted on the one Event, as kubectl shows it: COUNT 2, not a second Event.
+        cluster.kubectl("delete", "secret", "poe-no-key", "-n", namespace).run().orFail();
+        Bots.awaitReason(client, namespace, "no-key", "AccessKeyNotFound");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.v1().events()
+                .inNamespace(namespace).list().getItems())
+                .filteredOn(event -> event.getReason().equals("AccessKeyNotFound"))
+                .singleElement().satisfies(event -> assertThat(event.getCount()).isEqualTo(2)));
     }
 
     private static String scalingRuntime(String spec) {

@@ -95,7 +95,7 @@ class ChartTest {
                         "[autoscaling] [horizontalpodautoscalers] [list, watch, create, update, delete]",
                         "[policy] [poddisruptionbudgets] [list, watch, create, update, delete]",
                         "[] [secrets] [get, list, watch]",
-                        "[] [events] [create]");
+                        "[] [events] [create, get, patch]");
         assertThat(rules).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
 
         Container operator = operatorContainer(objects);
