@@ -1,5 +1,15 @@
 package dev.botfleet.operator;
 
+import dev.botfleet.operator.desired.RuntimeTemplate;
+import dev.botfleet.operator.reconcile.DefaultRuntimes;
+import dev.botfleet.operator.reconcile.EventRecorder;
+import dev.botfleet.operator.reconcile.GroupOutcomes;
+import dev.botfleet.operator.reconcile.GroupReconciler;
+import dev.botfleet.operator.reconcile.GroupWriteInterval;
+import dev.botfleet.operator.reconcile.LLMBotReconciler;
+import dev.botfleet.operator.reconcile.LLMProviderReconciler;
+import dev.botfleet.operator.reconcile.SecretKeys;
+import dev.botfleet.operator.write.GroupWriter;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

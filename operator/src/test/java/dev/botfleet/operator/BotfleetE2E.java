@@ -2,6 +2,7 @@ package dev.botfleet.operator;
 
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.operator.reconcile.Conditions;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

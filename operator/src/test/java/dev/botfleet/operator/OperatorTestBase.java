@@ -3,6 +3,7 @@ package dev.botfleet.operator;
 import dev.botfleet.api.BotRuntime;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.operator.reconcile.Conditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -36,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * botfleet CRDs installed. The test plays the part of the Deployment controller where it needs one.
  */
 @EnableKubernetesMockClient(crud = true)
-abstract class OperatorTestBase {
+public abstract class OperatorTestBase {
 
     protected static final String NAMESPACE = "team-a";
     protected static final String OPENAI_KEY = "sk-test-openai-value-never-copied";
@@ -54,7 +55,7 @@ abstract class OperatorTestBase {
     }
 
     /** The operator's settings with {@code variables} set, server-side apply off: the mock does not serve it. */
-    static OperatorSettings settingsForMock(Map<String, String> variables) {
+    public static OperatorSettings settingsForMock(Map<String, String> variables) {
         return OperatorSettings.from(name -> "BOTFLEET_SERVER_SIDE_APPLY".equals(name) ? "false" : variables.get(name));
     }
 

@@ -3,6 +3,7 @@ package dev.botfleet.operator;
 import dev.botfleet.api.Condition;
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.PoeBotSettings;
+import dev.botfleet.operator.reconcile.Conditions;
 import dev.botfleet.testing.FakePoeApi;
 import io.fabric8.kubernetes.api.model.Event;
 import org.junit.jupiter.api.AfterAll;

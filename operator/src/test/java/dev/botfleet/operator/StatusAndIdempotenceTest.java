@@ -4,6 +4,7 @@ import dev.botfleet.api.GroupConfig;
 
 import dev.botfleet.api.LLMBot;
 import dev.botfleet.api.LLMProvider;
+import dev.botfleet.operator.reconcile.Conditions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
