@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,6 +126,54 @@ final class ControlPlane {
                 "HELM_DATA_HOME", WORK.resolve("helm/data").toString()));
     }
 
+    /**
+     * The files the kubelet projects into a pod of the ServiceAccount ({@code token}, {@code ca.crt},
+     * {@code namespace}), in a directory of their own.
+     */
+    Path serviceAccountVolume(String namespace, String serviceAccount) {
+        try {
+            Path dir = Files.createTempDirectory(Files.createDirectories(WORK), "serviceaccount-");
+            Files.writeString(dir.resolve("token"), token(namespace, serviceAccount));
+            Files.copy(Path.of(adminSetting("certificate-authority")), dir.resolve("ca.crt"));
+            Files.writeString(dir.resolve("namespace"), namespace);
+            for (Path path : List.of(dir, dir.resolve("token"), dir.resolve("ca.crt"), dir.resolve("namespace"))) {
+                path.toFile().setReadable(true, false);
+            }
+            dir.toFile().setExecutable(true, false);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The API server's address. */
+    URI server() {
+        return URI.create(adminSetting("server"));
+    }
+
+    /** The id the audit log knows a ServiceAccount token by. */
+    static String credentialId(String token) {
+        try {
+            return "JTI=" + JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("jti").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String token(String namespace, String serviceAccount) {
+        return kubectl("create", "token", serviceAccount, "-n", namespace, "--duration", "24h").run()
+                .orFail().out().strip();
+    }
+
+    private String adminSetting(String key) {
+        try {
+            return Files.readString(kubeconfig).lines().map(String::strip).filter(line -> line.startsWith(key + ":"))
+                    .findFirst().orElseThrow().substring(key.length() + 1).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A kubeconfig holding a ServiceAccount's token, and the id the audit log knows that token by. */
     record Login(Path kubeconfig, String credentialId) {
     }
@@ -134,15 +183,11 @@ final class ControlPlane {
      * pod of that ServiceAccount would.
      */
     Login loginAs(String namespace, String serviceAccount) {
-        String token = kubectl("create", "token", serviceAccount, "-n", namespace, "--duration", "24h").run()
-                .orFail().out().strip();
+        String token = token(namespace, serviceAccount);
         try {
-            String admin = Files.readString(kubeconfig);
-            String server = admin.lines().filter(line -> line.strip().startsWith("server:")).findFirst().orElseThrow()
-                    .strip().substring("server:".length()).strip();
-            String ca = admin.lines().filter(line -> line.strip().startsWith("certificate-authority:")).findFirst()
-                    .orElseThrow().strip().substring("certificate-authority:".length()).strip();
-            String jti = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("jti").asText();
+            String server = server().toString();
+            String ca = adminSetting("certificate-authority");
+            String jti = credentialId(token).substring("JTI=".length());
             Path file = WORK.resolve("kubeconfig-" + serviceAccount + "-" + jti);
             Files.createDirectories(WORK);
             Files.writeString(file, """

@@ -71,6 +71,11 @@ final class KubeletStandIn {
         return environment;
     }
 
+    /** The local directory the volumes are projected under, each at its mount path. */
+    Path root() {
+        return root;
+    }
+
     /** Where the container's {@code --manifests} argument points, under the local directory. */
     Path manifests() {
         return container().getArgs().stream().filter(argument -> argument.startsWith("--manifests="))
