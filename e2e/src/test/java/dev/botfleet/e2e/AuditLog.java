@@ -23,7 +23,7 @@ final class AuditLog {
 
     /** One request as the API server recorded it. */
     record Request(Instant received, String verb, String apiGroup, String resource, String namespace, String name,
-                   String username, String credentialId, int code, boolean forbiddenByRbac) {
+                   String username, String credentialId, String podName, int code, boolean forbiddenByRbac) {
 
         boolean isWrite() {
             return WRITES.contains(verb);
@@ -72,6 +72,7 @@ final class AuditLog {
                     object.path("namespace").asText(), object.path("name").asText(),
                     event.at("/user/username").asText(),
                     event.at("/user/extra").path("authentication.kubernetes.io/credential-id").path(0).asText(""),
+                    event.at("/user/extra").path("authentication.kubernetes.io/pod-name").path(0).asText(""),
                     event.at("/responseStatus/code").asInt(),
                     "forbid".equals(event.path("annotations").path("authorization.k8s.io/decision").asText()));
         } catch (IOException e) {

@@ -104,6 +104,21 @@ final class ControlPlane {
                 """.formatted(name);
     }
 
+    /** An LLMBot of the echo handler that answers only callers with {@code key}, and the Secret holding it. */
+    static String guardedEchoBot(String name, String key) {
+        return """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: %1$s-access}
+                stringData: {access-key: %2$s}
+                ---
+                apiVersion: botfleet.dev/v1alpha1
+                kind: LLMBot
+                metadata: {name: %1$s}
+                spec: {handler: echo, accessKeySecretRef: {name: %1$s-access, key: access-key}}
+                """.formatted(name, key);
+    }
+
     /** kubectl as the administrator. */
     Command kubectl(String... arguments) {
         return kubectlAs(kubeconfig, arguments);
@@ -126,33 +141,13 @@ final class ControlPlane {
                 "HELM_DATA_HOME", WORK.resolve("helm/data").toString()));
     }
 
-    /**
-     * The files the kubelet projects into a pod of the ServiceAccount ({@code token}, {@code ca.crt},
-     * {@code namespace}), in a directory of their own.
-     */
-    Path serviceAccountVolume(String namespace, String serviceAccount) {
-        try {
-            Path dir = Files.createTempDirectory(Files.createDirectories(WORK), "serviceaccount-");
-            Files.writeString(dir.resolve("token"), token(namespace, serviceAccount));
-            Files.copy(Path.of(adminSetting("certificate-authority")), dir.resolve("ca.crt"));
-            Files.writeString(dir.resolve("namespace"), namespace);
-            for (Path path : List.of(dir, dir.resolve("token"), dir.resolve("ca.crt"), dir.resolve("namespace"))) {
-                path.toFile().setReadable(true, false);
-            }
-            dir.toFile().setExecutable(true, false);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The API server's address. */
     URI server() {
         return URI.create(adminSetting("server"));
     }
 
     /** The id the audit log knows a ServiceAccount token by. */
-    static String credentialId(String token) {
+    private static String credentialId(String token) {
         try {
             return "JTI=" + JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("jti").asText();
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package dev.botfleet.e2e;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -13,12 +12,10 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +27,10 @@ import java.util.UUID;
  * environment, the pod's and the container's security context, memory and CPU limits, emptyDir volumes as tmpfs,
  * ConfigMap and Secret volumes from the directory {@link KubeletStandIn} projects them into, read-only. What
  * differs, for a machine without a pod network: the pod shares the host's network, and each named container port
- * is moved to a free one, in the arguments that set it ({@code --server.port=8080} and the like) or by an
- * environment variable the test adds.
+ * is moved to a free one, in the arguments that set it ({@code --server.port=8080} and the like).
  */
 final class PodmanPod implements AutoCloseable {
 
-    private static final String SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
     /** Container engines may not raise these limits above the test's own; podman's defaults would. */
     private static final List<String> LIMITS = List.of("--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096");
 
@@ -50,24 +45,10 @@ final class PodmanPod implements AutoCloseable {
     }
 
     /**
-     * What the kubelet would add to the pod spec, and what the test moves.
-     *
-     * @param projected      where {@link KubeletStandIn} projected the pod's ConfigMap and Secret volumes
-     * @param ports          for each named container port, the free port it moves to
-     * @param environment    variables added to the container's own, to move a port that no argument sets
-     * @param serviceAccount the files of the pod's ServiceAccount volume ({@code token}, {@code ca.crt},
-     *                       {@code namespace}), mounted where the kubelet mounts them; null for none
-     * @param apiServer      the API server, given to the container as the kubelet gives the kubernetes Service
+     * @param projected where {@link KubeletStandIn} projected the pod's ConfigMap and Secret volumes
+     * @param ports     for each named container port, the free port it moves to
      */
-    record Node(Path projected, Map<String, Integer> ports, Map<String, String> environment, Path serviceAccount,
-                URI apiServer) {
-
-        static Node withoutApiServer(Path projected, Map<String, Integer> ports) {
-            return new Node(projected, ports, Map.of(), null, null);
-        }
-    }
-
-    static PodmanPod start(Path podman, Deployment deployment, Node node) {
+    static PodmanPod start(Path podman, Deployment deployment, Path projected, Map<String, Integer> ports) {
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container container = pod.getContainers().get(0);
         String name = "botfleet-e2e-" + UUID.randomUUID().toString().substring(0, 8);
@@ -76,31 +57,17 @@ final class PodmanPod implements AutoCloseable {
         run.addAll(LIMITS);
         run.addAll(security(pod.getSecurityContext(), container.getSecurityContext()));
         run.addAll(resources(container));
-        run.addAll(volumes(pod, container, node.projected()));
-        Map<String, String> environment = new LinkedHashMap<>();
+        run.addAll(volumes(pod, container, projected));
         for (EnvVar variable : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
-            if (variable.getValue() != null) {
-                environment.put(variable.getName(), variable.getValue());
-            } else if (variable.getValueFrom() != null && variable.getValueFrom().getFieldRef() != null) {
-                environment.put(variable.getName(), switch (variable.getValueFrom().getFieldRef().getFieldPath()) {
-                    case "metadata.name" -> name;
-                    case "metadata.namespace" -> deployment.getMetadata().getNamespace();
-                    default -> throw new IllegalArgumentException("field " + variable.getValueFrom().getFieldRef()
-                            .getFieldPath() + " is not given to containers here");
-                });
+            if (variable.getValue() == null) {
+                throw new IllegalArgumentException("variable " + variable.getName() + " has no value of its own");
             }
+            run.addAll(List.of("--env", variable.getName() + "=" + variable.getValue()));
         }
-        if (node.serviceAccount() != null && !Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
-            run.addAll(List.of("--volume", node.serviceAccount() + ":" + SERVICE_ACCOUNT + ":ro"));
-            environment.put("KUBERNETES_SERVICE_HOST", node.apiServer().getHost());
-            environment.put("KUBERNETES_SERVICE_PORT", String.valueOf(node.apiServer().getPort()));
-        }
-        environment.putAll(node.environment());
-        environment.forEach((variable, value) -> run.addAll(List.of("--env", variable + "=" + value)));
         run.add(container.getImage());
-        run.addAll(arguments(container, node.ports()));
+        run.addAll(PortMoves.arguments(container, ports));
         Command.of(run).withTimeout(Duration.ofMinutes(1)).run().orFail();
-        return new PodmanPod(podman, name, node.ports());
+        return new PodmanPod(podman, name, ports);
     }
 
     private static List<String> security(PodSecurityContext pod, SecurityContext container) {
@@ -165,22 +132,6 @@ final class PodmanPod implements AutoCloseable {
             }
         }
         return options;
-    }
-
-    /** The container's arguments, each that sets a named port's number moved to its free port. */
-    private static List<String> arguments(Container container, Map<String, Integer> ports) {
-        List<String> arguments = new ArrayList<>();
-        for (String argument : container.getArgs()) {
-            String moved = argument;
-            for (ContainerPort port : container.getPorts()) {
-                Integer free = ports.get(port.getName());
-                if (free != null && argument.matches("--[a-z.-]*port=" + port.getContainerPort())) {
-                    moved = argument.substring(0, argument.indexOf('=') + 1) + free;
-                }
-            }
-            arguments.add(moved);
-        }
-        return arguments;
     }
 
     /** The local port a named container port moved to. */
