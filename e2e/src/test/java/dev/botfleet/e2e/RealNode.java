@@ -43,6 +43,41 @@ final class RealNode {
         return name.group(1);
     }
 
+    /** The host's process id of a container ({@code containerd://<id>}, as a pod's status names it). */
+    long pid(String containerId) {
+        String id = containerId.substring(containerId.indexOf("://") + 3);
+        String tasks = Command.of(List.of("ctr", "--address", node.resolve("containerd.sock").toString(), "-n",
+                "k8s.io", "tasks", "ls")).run().orFail().out();
+        return tasks.lines().map(line -> line.split("\\s+")).filter(columns -> columns[0].equals(id))
+                .mapToLong(columns -> Long.parseLong(columns[1])).findFirst()
+                .orElseThrow(() -> new AssertionError("containerd runs no task " + id + ":\n" + tasks));
+    }
+
+    /** {@code /proc/<pid>/status} of a container's first process, as the kernel sees it. */
+    String processStatus(String containerId) throws IOException {
+        return Files.readString(Path.of("/proc", String.valueOf(pid(containerId)), "status"));
+    }
+
+    /** The memory limit, in bytes, of the cgroup the kubelet put a container in. */
+    long memoryLimit(String containerId) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid(containerId)), "cgroup"))) {
+            String[] fields = line.split(":", 3);
+            if (fields[1].equals("memory")) {
+                return Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/memory", fields[2],
+                        "memory.limit_in_bytes")).strip());
+            }
+            if (fields[1].isEmpty() && Files.exists(Path.of("/sys/fs/cgroup", fields[2], "memory.max"))) {
+                return Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup", fields[2], "memory.max")).strip());
+            }
+        }
+        throw new AssertionError("no memory cgroup for container " + containerId);
+    }
+
+    /** Where the kubelet projects a pod's ConfigMap volume. */
+    Path configMapVolume(String podUid, String volume) {
+        return node.resolve("kubelet/pods").resolve(podUid).resolve("volumes/kubernetes.io~configmap").resolve(volume);
+    }
+
     /** What the kubelet logged of the container of a pod whose name starts with {@code podPrefix}. */
     String log(String namespace, String podPrefix) {
         try (Stream<Path> files = Files.walk(node.resolve("pod-logs"))) {

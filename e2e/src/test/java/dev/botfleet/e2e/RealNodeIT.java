@@ -64,7 +64,17 @@ class RealNodeIT {
             assertThat(pod.getSpec().getNodeName()).isEqualTo("real-node");
             assertThat(pod.getStatus().getContainerStatuses()).singleElement()
                     .satisfies(status -> assertThat(status.getRestartCount()).isZero());
-            assertThat(PoeQuery.answer(http, "echo", "poe-node-key", "hello from a kubelet")).contains("event: text", "hello from a kubelet");
+            assertThat(PoeQuery.answer(http, "echo", "poe-node-key", "hello from a kubelet"))
+                    .contains("event: text", "hello from a kubelet");
+            String container = pod.getStatus().getContainerStatuses().get(0).getContainerID();
+            assertThat(NODE.processStatus(container)).as("the Deployment's security context, as the kernel applies it")
+                    .containsPattern("Uid:\\s+65532\\s+65532").containsPattern("CapEff:\\s+0000000000000000")
+                    .containsPattern("NoNewPrivs:\\s+1").containsPattern("Seccomp:\\s+2");
+            assertThat(NODE.memoryLimit(container)).as("the Deployment's memory limit, as the container's cgroup")
+                    .isEqualTo(group.getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+                            .getLimits().get("memory").getNumericalAmount().longValueExact());
+            assertThat(NODE.configMapVolume(pod.getMetadata().getUid(), "config").resolve("..data"))
+                    .as("the kubelet's own projection of the group's ConfigMap").isSymbolicLink();
             assertThat(NODE.log(namespace, copy.getMetadata().getName()))
                     .as("the JVM options of the operator's Deployment, as the container got them")
                     .contains("Picked up JAVA_TOOL_OPTIONS: -XX:+UseSerialGC");
