@@ -32,7 +32,8 @@ class ChartTest {
     private static final Path CHART = Path.of(System.getProperty("botfleet.chart.dir", "botfleet"));
     private static final Path CRDS = Path.of(System.getProperty("botfleet.crds.dir", "../crds"));
 
-    private static List<HasMetadata> render(Consumer<TemplateCommand> options) {
+    /** The chart rendered by Helm with {@code options}, as Kubernetes objects. */
+    static List<HasMetadata> render(Consumer<TemplateCommand> options) {
         TemplateCommand template = Helm.template(CHART.toString()).withName("botfleet").withNamespace("botfleet-system")
                 .withKubeVersion("1.30.0");
         options.accept(template);
